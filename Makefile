@@ -1,0 +1,31 @@
+# make demo:  bake a project with the default answers into build/ and start it
+# make test:  run the template's whole test suite
+# Both create the template's virtual environment in .venv the first time.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+DEMO := build/averon_backend
+
+.PHONY: demo test lint install
+
+demo: install
+	@if [ -d $(DEMO) ]; then echo "Reusing $(DEMO) (delete it to bake afresh)"; \
+	else $(BIN)/cookiecutter --no-input --output-dir build .; fi
+	$(MAKE) -C $(DEMO) run
+
+test: install
+	$(BIN)/python -m pytest
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+install: $(VENV)/.installed
+
+# Reinstalls only when the requirements change.
+$(VENV)/.installed: requirements-dev.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
+	touch $@

@@ -1,0 +1,53 @@
+"""Give the new project its own secrets: a .env made from .env.example with a fresh key.
+
+.env is ignored by the project's .gitignore and skipped by cruft, so the key never
+reaches a tracked file and template updates never touch it. Standard library only.
+"""
+
+import json
+import re
+import secrets
+from pathlib import Path
+
+SECRET_KEY_LINE = re.compile(r"^SECRET_KEY=.*$", re.MULTILINE)
+
+
+def new_secret_key():
+    # URL-safe characters need no quoting in .env and never start a ${VAR} reference.
+    return secrets.token_urlsafe(50)
+
+
+def env_file_from_example(example_text, secret_key):
+    """The example's settings, with the placeholder key replaced by a real one."""
+    text, count = SECRET_KEY_LINE.subn(f"SECRET_KEY={secret_key}", example_text, count=1)
+    if count != 1:
+        raise ValueError(".env.example has no SECRET_KEY= line to fill in")
+    return text
+
+
+def write_env_file(project_dir):
+    env_file = project_dir / ".env"
+    if env_file.exists():
+        return  # a re-run keeps the secrets the project already has
+    example = (project_dir / ".env.example").read_text(encoding="utf-8")
+    env_file.write_text(env_file_from_example(example, new_secret_key()), encoding="utf-8")
+    env_file.chmod(0o600)
+
+
+def next_steps(project_slug):
+    return "\n".join(
+        [
+            "",
+            f"Your backend is ready in ./{project_slug}",
+            f"  cd {project_slug}",
+            "  make run    # installs, migrates and serves http://127.0.0.1:8000",
+            "  make test   # runs the test suite",
+            "Put your Sentry DSN in .env as SENTRY_DSN=... (docs/sentry.md explains the rest).",
+        ]
+    )
+
+
+if __name__ == "__main__":
+    answers = json.loads(r"""{{ cookiecutter | tojson }}""")
+    write_env_file(Path.cwd())
+    print(next_steps(answers["project_slug"]))

@@ -1,0 +1,135 @@
+"""What every bake contains, whatever the answers."""
+
+import itertools
+import json
+import py_compile
+import re
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import TEMPLATE_DIR, bake_ok, run
+
+CHOICES = {
+    name: values
+    for name, values in json.loads((TEMPLATE_DIR / "cookiecutter.json").read_text()).items()
+    if isinstance(values, list)
+}
+UNRENDERED = re.compile(r"\{\{|\{%|cookiecutter\.")
+
+EXPECTED_FILES = [
+    "manage.py",
+    "core/sentry.py",
+    "core/env.py",
+    "core/urls.py",
+    "core/wsgi.py",
+    "core/asgi.py",
+    *[f"core/settings/{name}.py" for name in ("base", "development", "staging", "production", "test")],
+    "api/views.py",
+    "api/urls.py",
+    "tests/conftest.py",
+    "requirements.txt",
+    "requirements-dev.txt",
+    "pyproject.toml",
+    ".env.example",
+    ".env",
+    ".gitignore",
+    "Makefile",
+    "README.md",
+    "docs/sentry.md",
+]
+
+
+def project_files(project):
+    return [path for path in project.rglob("*") if path.is_file()]
+
+
+def read_env_file(project):
+    lines = (project / ".env").read_text().splitlines()
+    return dict(line.split("=", 1) for line in lines if line and not line.startswith("#"))
+
+
+def test_default_bake_has_the_designed_layout(default_project):
+    assert default_project.name == "averon_backend"
+    missing = [name for name in EXPECTED_FILES if not (default_project / name).is_file()]
+    assert missing == []
+
+
+def test_no_template_text_is_left_unrendered(default_project):
+    leftovers = [
+        str(path.relative_to(default_project))
+        for path in project_files(default_project)
+        if UNRENDERED.search(path.read_text())
+    ]
+    assert leftovers == []
+
+
+def test_every_python_file_compiles(default_project):
+    for path in default_project.rglob("*.py"):
+        py_compile.compile(str(path), doraise=True)
+
+
+def test_generated_pyproject_parses_and_names_the_project(default_project):
+    pyproject = tomllib.loads((default_project / "pyproject.toml").read_text())
+
+    assert pyproject["project"]["name"] == "averon_backend"
+    assert pyproject["tool"]["pytest"]["ini_options"]["DJANGO_SETTINGS_MODULE"] == "core.settings.test"
+    assert ".env" in pyproject["tool"]["cruft"]["skip"]
+
+
+def test_ruff_finds_nothing_in_a_default_bake(default_project):
+    for command in (["check"], ["format", "--check"]):
+        result = run([sys.executable, "-m", "ruff", *command, "."], cwd=default_project)
+        assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.parametrize(
+    "environment, log_level",
+    list(itertools.product(CHOICES["sentry_environment"], CHOICES["sentry_log_event_level"])),
+)
+def test_every_choice_bakes_into_env_file(cookies, environment, log_level):
+    project = bake_ok(
+        cookies,
+        sentry_environment=environment,
+        sentry_log_event_level=log_level,
+        sentry_traces_sample_rate="0.25",
+    )
+
+    values = read_env_file(project)
+    assert values["SENTRY_ENVIRONMENT"] == environment
+    assert values["SENTRY_LOG_EVENT_LEVEL"] == log_level
+    assert values["SENTRY_TRACES_SAMPLE_RATE"] == "0.25"
+    assert f'DEFAULT_LOG_EVENT_LEVEL = "{log_level}"' in (project / "core/sentry.py").read_text()
+    assert not any(UNRENDERED.search(path.read_text()) for path in project_files(project))
+
+
+def test_each_bake_gets_its_own_secret_key(cookies, default_project):
+    other = bake_ok(cookies)
+    key = read_env_file(default_project)["SECRET_KEY"]
+
+    assert len(key) >= 50
+    assert key != read_env_file(other)["SECRET_KEY"]
+    assert key != "change-me"
+
+
+def test_env_file_is_readable_by_its_owner_only(default_project):
+    assert (default_project / ".env").stat().st_mode & 0o077 == 0
+
+
+def test_git_ignores_env_and_never_stages_the_secret_key(default_project, tmp_path):
+    repository = tmp_path / "repository"
+    subprocess.run(["cp", "-r", default_project, repository], check=True)
+    key = read_env_file(repository)["SECRET_KEY"]
+    git = ["git", "-c", "user.name=t", "-c", "user.email=t@example.com"]
+
+    assert run([*git, "init", "-q", "."], cwd=repository).returncode == 0
+    assert run([*git, "check-ignore", "-q", ".env"], cwd=repository).returncode == 0
+    assert run([*git, "check-ignore", "-q", ".env.example"], cwd=repository).returncode == 1
+    assert run([*git, "add", "-A"], cwd=repository).returncode == 0
+
+    staged = run([*git, "diff", "--cached", "--name-only"], cwd=repository).stdout.split()
+    assert ".env.example" in staged and ".env" not in staged
+    assert [name for name in staged if key in Path(repository, name).read_text()] == []

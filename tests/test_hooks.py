@@ -1,0 +1,75 @@
+"""The pre-gen hook: its rules as pure functions, and as a user meets them on the CLI."""
+
+import importlib.util
+
+import pytest
+
+from tests.conftest import TEMPLATE_DIR, cookiecutter_cli
+
+
+def load_hook(name):
+    spec = importlib.util.spec_from_file_location(name, TEMPLATE_DIR / "hooks" / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+pre_gen = load_hook("pre_gen_project")
+post_gen = load_hook("post_gen_project")
+
+BAD_SAMPLE_RATES = ["", "abc", "1.5", "-0.1", "nan", "inf", "10%", "0,1"]
+GOOD_SAMPLE_RATES = ["0", "1", "0.25", ".5", "1e-1", " 0.5 "]
+BAD_SLUGS = ["1st_backend", "My_Backend", "averon-backend", "averon backend", "_private", "café"]
+
+
+@pytest.mark.parametrize("rate", GOOD_SAMPLE_RATES)
+def test_sample_rates_from_0_to_1_are_accepted(rate):
+    pre_gen.check_sample_rate(rate)
+
+
+@pytest.mark.parametrize("rate", BAD_SAMPLE_RATES)
+def test_sample_rates_outside_0_to_1_are_refused(rate):
+    with pytest.raises(pre_gen.BadAnswer) as error:
+        pre_gen.check_sample_rate(rate)
+
+    assert str(error.value).startswith("ERROR: sentry_traces_sample_rate: ")
+    assert f"got {rate!r}; for example 0.1" in str(error.value)
+
+
+@pytest.mark.parametrize("slug", ["", *BAD_SLUGS])
+def test_slugs_that_are_not_lowercase_identifiers_are_refused(slug):
+    with pytest.raises(pre_gen.BadAnswer, match=r"^ERROR: project_slug: .*for example averon_backend$"):
+        pre_gen.check_project_slug(slug)
+
+
+@pytest.mark.parametrize("slug", ["averon_backend", "api2", "b"])
+def test_lowercase_identifier_slugs_are_accepted(slug):
+    pre_gen.check_project_slug(slug)
+
+
+@pytest.mark.parametrize(
+    "variable, value",
+    [("sentry_traces_sample_rate", rate) for rate in BAD_SAMPLE_RATES]
+    + [("project_slug", slug) for slug in BAD_SLUGS],
+)
+def test_cli_refuses_bad_answer_with_one_line_and_leaves_no_folder(tmp_path, variable, value):
+    result = cookiecutter_cli(tmp_path, f"{variable}={value}")
+
+    assert result.returncode == 1
+    [error_line] = [line for line in result.stderr.splitlines() if "ERROR" in line]
+    assert error_line.startswith(f"ERROR: {variable}: ")
+    assert f"got {value!r}; for example " in error_line
+    assert "Traceback" not in result.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_env_file_gets_a_fresh_secret_key_and_keeps_the_rest():
+    example = "# comment\nSECRET_KEY=change-me\nSENTRY_DSN=\n"
+
+    first = post_gen.env_file_from_example(example, post_gen.new_secret_key())
+    second = post_gen.env_file_from_example(example, post_gen.new_secret_key())
+
+    assert first != second
+    assert "change-me" not in first
+    assert first.startswith("# comment\nSECRET_KEY=") and first.endswith("\nSENTRY_DSN=\n")
+    assert len(first.splitlines()[1].removeprefix("SECRET_KEY=")) >= 50

@@ -1,0 +1,17 @@
+"""The test suite's settings (pytest picks them from pyproject.toml).
+
+Sentry is deliberately not started here: a DSN in a developer's .env must never
+receive test errors. Tests that check what Sentry sends start it themselves with a
+capturing transport (tests/conftest.py).
+"""
+
+from .base import *  # noqa: F403
+
+ENVIRONMENT = "test"
+
+SECRET_KEY = "django-insecure-test-only-key"  # noqa: S105 (never used outside tests)
+
+ALLOWED_HOSTS = ["testserver"]
+
+# Hashing passwords properly is slow by design; tests don't need the protection.
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

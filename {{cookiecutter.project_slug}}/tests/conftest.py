@@ -1,0 +1,92 @@
+"""Fixtures shared by the suite: Sentry with a capturing transport, and a way to run
+the project in a fresh process under any settings module."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import sentry_sdk
+from sentry_sdk.transport import Transport
+
+from core.sentry import init_sentry
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+
+# A well-formed DSN that is never contacted: CapturingTransport keeps everything.
+TEST_DSN = "https://public-key@sentry.invalid/42"
+
+# What a deployed server must be given; placeholders, long enough for check --deploy.
+DEPLOYED_ENVIRONMENT = {
+    "SECRET_KEY": "placeholder-secret-key-for-tests-0123456789-abcdefghijklmnopqrstuvwxyz",
+    "ALLOWED_HOSTS": "testserver,localhost",
+}
+
+
+class CapturingTransport(Transport):
+    """Keeps every envelope the SDK hands over, exactly as it would have been sent."""
+
+    def __init__(self):
+        super().__init__()
+        self.envelopes = []
+
+    def capture_envelope(self, envelope):
+        self.envelopes.append(envelope)
+
+    def items(self, item_type):
+        return [
+            item.payload.json
+            for envelope in self.envelopes
+            for item in envelope.items
+            if item.type == item_type
+        ]
+
+    @property
+    def events(self):
+        return self.items("event")
+
+    @property
+    def sent_bytes(self):
+        return b"".join(envelope.serialize() for envelope in self.envelopes)
+
+
+@pytest.fixture
+def start_sentry(monkeypatch):
+    """Start Sentry through core.sentry as a settings module would, with the given
+    environment variables, and return the transport that captures what it sends."""
+
+    def start(environment="test", **variables):
+        variables = {"SENTRY_DSN": TEST_DSN, "SENTRY_TRACES_SAMPLE_RATE": "0", **variables}
+        for name, value in variables.items():
+            monkeypatch.setenv(name, value)
+        transport = CapturingTransport()
+        init_sentry(environment, transport=transport)
+        return transport
+
+    yield start
+    sentry_sdk.get_client().close()
+    sentry_sdk.get_global_scope().set_client(None)
+
+
+def clean_environment(**variables):
+    """This process's environment without Django or Sentry settings, plus `variables`."""
+    inherited = {
+        name: value
+        for name, value in os.environ.items()
+        if not name.startswith(("DJANGO_", "SENTRY_"))
+        and name not in ("SECRET_KEY", "ALLOWED_HOSTS", "DEBUG")
+    }
+    return {**inherited, "SENTRY_DSN": "", **variables}
+
+
+def run_project(args, settings_module, cwd=PROJECT_DIR, **variables):
+    """Run `python <args>` in a fresh process, as a server or a developer would."""
+    return subprocess.run(
+        [sys.executable, *args],
+        cwd=cwd,
+        env=clean_environment(DJANGO_SETTINGS_MODULE=f"core.settings.{settings_module}", **variables),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )

@@ -1,0 +1,38 @@
+"""/api/sentry-debug/ under each real settings module, each in its own process."""
+
+import pytest
+
+from tests.conftest import DEPLOYED_ENVIRONMENT, run_project
+
+REQUEST_DEBUG_ROUTE = """
+import django
+django.setup()
+from django.test import Client
+try:
+    print(Client().get("/api/sentry-debug/", secure=True).status_code)
+except ZeroDivisionError:
+    print("ZeroDivisionError")
+"""
+
+
+def debug_route_outcome(settings_module, **variables):
+    result = run_project(["-c", REQUEST_DEBUG_ROUTE], settings_module, **DEPLOYED_ENVIRONMENT, **variables)
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip()
+
+
+@pytest.mark.parametrize("settings_module", ["development", "staging"])
+def test_debug_route_raises_zero_division_outside_production(settings_module):
+    assert debug_route_outcome(settings_module) == "ZeroDivisionError"
+
+
+def test_debug_route_is_404_in_production():
+    assert debug_route_outcome("production") == "404"
+
+
+def test_debug_route_raises_in_production_when_enabled():
+    assert debug_route_outcome("production", SENTRY_DEBUG_ROUTE_ENABLED="true") == "ZeroDivisionError"
+
+
+def test_debug_route_can_be_switched_off_in_staging():
+    assert debug_route_outcome("staging", SENTRY_DEBUG_ROUTE_ENABLED="false") == "404"

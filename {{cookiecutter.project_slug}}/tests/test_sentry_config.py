@@ -1,0 +1,95 @@
+"""core.sentry: Sentry stays off without a DSN, and every bad value stops start-up."""
+
+import pytest
+import sentry_sdk
+from django.core.exceptions import ImproperlyConfigured
+
+from core.sentry import init_sentry, sentry_options
+from tests.conftest import TEST_DSN
+
+
+def test_sentry_is_not_initialised_when_dsn_is_empty(monkeypatch):
+    monkeypatch.setenv("SENTRY_DSN", "")
+
+    init_sentry("development")
+
+    assert not sentry_sdk.get_client().is_active()
+
+
+def test_sentry_is_initialised_when_dsn_is_set(start_sentry):
+    start_sentry()
+
+    assert sentry_sdk.get_client().is_active()
+    assert sentry_sdk.get_client().dsn == TEST_DSN
+
+
+@pytest.mark.parametrize("rate", ["abc", "1.5", "-0.1", "nan", "inf", "0.5x", "1,5", ""])
+def test_bad_traces_sample_rate_stops_start_up(monkeypatch, rate):
+    monkeypatch.setenv("SENTRY_DSN", TEST_DSN)
+    monkeypatch.setenv("SENTRY_TRACES_SAMPLE_RATE", rate)
+
+    with pytest.raises(ImproperlyConfigured) as error:
+        init_sentry("development")
+
+    assert f"SENTRY_TRACES_SAMPLE_RATE={rate!r}" in str(error.value)
+    assert "for example: SENTRY_TRACES_SAMPLE_RATE=0.1" in str(error.value)
+
+
+def test_bad_sample_rate_is_caught_even_while_sentry_is_off(monkeypatch):
+    monkeypatch.setenv("SENTRY_DSN", "")
+    monkeypatch.setenv("SENTRY_TRACES_SAMPLE_RATE", "1.5")
+
+    with pytest.raises(ImproperlyConfigured, match="SENTRY_TRACES_SAMPLE_RATE='1.5'"):
+        init_sentry("development")
+
+
+@pytest.mark.parametrize(
+    "dsn",
+    [
+        "not-a-dsn",
+        "https://sentry.invalid/42",  # no public key
+        "ftp://key@sentry.invalid/42",  # unsupported scheme
+        "https://key@sentry.invalid/project",  # project id is not a number
+    ],
+)
+def test_malformed_dsn_stops_start_up(monkeypatch, dsn):
+    monkeypatch.setenv("SENTRY_DSN", dsn)
+
+    with pytest.raises(ImproperlyConfigured) as error:
+        init_sentry("development")
+
+    assert f"SENTRY_DSN={dsn!r}" in str(error.value)
+    assert "for example: SENTRY_DSN=https://" in str(error.value)
+
+
+def test_unknown_log_event_level_stops_start_up(monkeypatch):
+    monkeypatch.setenv("SENTRY_DSN", TEST_DSN)
+    monkeypatch.setenv("SENTRY_LOG_EVENT_LEVEL", "LOUD")
+
+    with pytest.raises(ImproperlyConfigured, match="SENTRY_LOG_EVENT_LEVEL='LOUD'"):
+        init_sentry("development")
+
+
+@pytest.mark.parametrize(
+    "rate, expected", [("0", 0.0), ("1", 1.0), (".5", 0.5), ("1e-1", 0.1), (" 0.25 ", 0.25)]
+)
+def test_good_sample_rates_are_accepted(monkeypatch, rate, expected):
+    monkeypatch.setenv("SENTRY_DSN", TEST_DSN)
+    monkeypatch.setenv("SENTRY_TRACES_SAMPLE_RATE", rate)
+
+    assert sentry_options("development")["traces_sample_rate"] == expected
+
+
+@pytest.mark.parametrize("settings_environment", ["development", "staging", "production"])
+def test_environment_defaults_to_the_settings_module(monkeypatch, settings_environment):
+    monkeypatch.setenv("SENTRY_DSN", TEST_DSN)
+    monkeypatch.setenv("SENTRY_ENVIRONMENT", "")
+
+    assert sentry_options(settings_environment)["environment"] == settings_environment
+
+
+def test_release_comes_from_sentry_release(monkeypatch):
+    monkeypatch.setenv("SENTRY_DSN", TEST_DSN)
+    monkeypatch.setenv("SENTRY_RELEASE", "backend@1.2.3")
+
+    assert sentry_options("production")["release"] == "backend@1.2.3"
