@@ -1,0 +1,127 @@
+"""Any answer is safe: each one either bakes a working project that shows the text
+verbatim, or is refused by the pre-gen hook with one line and no folder left behind.
+No answer ever runs code."""
+
+import py_compile
+import tomllib
+
+import pytest
+
+from tests.conftest import cookiecutter_cli, run
+from tests.test_generated_project import project_environment, run_test_suite
+
+# Answers that try to run code touch {marker}; the file must never appear.
+PYTHON_INJECTION = "x' + __import__('os').system('touch {marker}') + '"
+PYTHON_INJECTION_DOUBLE = 'x" + __import__("os").system("touch {marker}") + "'
+SHELL_INJECTION = "$(touch {marker}) `touch {marker}`; touch {marker}"
+
+BAKED, REFUSED = "baked", "refused"
+
+ANSWERS = [
+    # project_name
+    ("project_name", "O'Brien's Backend", BAKED),
+    ("project_name", 'The "Quoted" Backend', BAKED),
+    ("project_name", "'''Triple single'''", BAKED),
+    ("project_name", '"""Triple double"""', BAKED),
+    ("project_name", "Back\\slash \\n \\u0041 Backend", BAKED),
+    ("project_name", "  Padded Backend  ", BAKED),
+    ("project_name", "Zoë Ærø Backend", BAKED),
+    ("project_name", "José's Café", BAKED),
+    ("project_name", "中文后端服务", BAKED),
+    ("project_name", "🚀 Rocket 🚀", BAKED),
+    ("project_name", "Long name " * 120, BAKED),
+    ("project_name", PYTHON_INJECTION, BAKED),
+    ("project_name", PYTHON_INJECTION_DOUBLE, BAKED),
+    ("project_name", SHELL_INJECTION, BAKED),
+    ("project_name", "First line\nsecond line", REFUSED),
+    ("project_name", "Tab\tseparated", REFUSED),
+    ("project_name", "   ", REFUSED),
+    # project_slug
+    ("project_slug", "averon-backend", REFUSED),
+    ("project_slug", "Averon", REFUSED),
+    ("project_slug", "2nd_backend", REFUSED),
+    ("project_slug", "x'; import os #", REFUSED),
+    # description
+    ("description", 'Says "hi", it\'s fine', BAKED),
+    ("description", 'key: value # [section] x = "y" """ still text', BAKED),
+    ("description", "- item\n- item", REFUSED),
+    ("description", "Ünïcödé ✓ 日本語 🎉", BAKED),
+    ("description", "Very long description. " * 50, BAKED),
+    ("description", PYTHON_INJECTION, BAKED),
+    # author_name
+    ("author_name", 'Zoë "Z" O\'Hara \\', BAKED),
+    ("author_name", "山田太郎", BAKED),
+    ("author_name", SHELL_INJECTION, BAKED),
+    # author_email
+    ("author_email", "josé@ejemplo.es", BAKED),
+    ("author_email", 'o\'hara+"tag"@example.com', BAKED),
+    ("author_email", "not an email", REFUSED),
+    ("author_email", "two@at@example.com", REFUSED),
+    # sentry_traces_sample_rate
+    ("sentry_traces_sample_rate", " 0.5 ", BAKED),
+    ("sentry_traces_sample_rate", "1e-1", BAKED),
+    ("sentry_traces_sample_rate", "0.5; import os", REFUSED),
+    ("sentry_traces_sample_rate", "__import__('os').system('touch {marker}')", REFUSED),
+    ("sentry_traces_sample_rate", "50%", REFUSED),
+    ("sentry_traces_sample_rate", "", REFUSED),
+]
+
+
+def shown_values(project, python):
+    """Where each answer is shown in a baked project, read back as a user would see it."""
+    metadata = tomllib.loads((project / "pyproject.toml").read_text())["project"]
+    readme = (project / "README.md").read_text()
+    env_file = dict(
+        line.split("=", 1)
+        for line in (project / ".env").read_text().splitlines()
+        if "=" in line and line[0] != "#"
+    )
+    settings_name = run(
+        [
+            python,
+            "-c",
+            "import django; django.setup(); from django.conf import settings; print(settings.PROJECT_NAME)",
+        ],
+        cwd=project,
+        env=project_environment("development"),
+    )
+    return {
+        "project_name": [readme.splitlines()[0].removeprefix("# "), settings_name.stdout.removesuffix("\n")],
+        "description": [metadata["description"], readme.splitlines()[2]],
+        "author_name": [metadata["authors"][0]["name"]],
+        "author_email": [metadata["authors"][0]["email"]],
+        "sentry_traces_sample_rate": [env_file["SENTRY_TRACES_SAMPLE_RATE"]],
+    }
+
+
+@pytest.mark.parametrize(
+    "prompt, template, outcome",
+    ANSWERS,
+    ids=[f"{prompt}-{index}" for index, (prompt, _, _) in enumerate(ANSWERS)],
+)
+def test_any_answer_bakes_a_working_project_or_is_refused_cleanly(
+    tmp_path, project_python, prompt, template, outcome
+):
+    marker = tmp_path / "MARKER"
+    value = template.format(marker=marker)
+    output_dir = tmp_path / "output"
+    output_dir.mkdir()
+
+    result = cookiecutter_cli(output_dir, f"{prompt}={value}")
+
+    assert "Traceback" not in result.stderr
+    if outcome == REFUSED:
+        assert result.returncode == 1
+        [error_line] = [line for line in result.stderr.splitlines() if "ERROR" in line]
+        assert error_line.startswith(f"ERROR: {prompt}: ")
+        assert f"got {value!r}; for example " in error_line
+        assert list(output_dir.iterdir()) == []
+    else:
+        assert result.returncode == 0, result.stderr
+        [project] = output_dir.iterdir()
+        for path in project.rglob("*.py"):
+            py_compile.compile(str(path), doraise=True)
+        expected = value.strip() if prompt == "sentry_traces_sample_rate" else value
+        assert set(shown_values(project, project_python).get(prompt, [expected])) == {expected}
+        run_test_suite(project_python, project)
+    assert not marker.exists()
