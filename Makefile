@@ -18,8 +18,8 @@ test: install
 	$(BIN)/python -m pytest
 
 lint: install
-	$(BIN)/ruff check .
-	$(BIN)/ruff format --check .
+	RUFF_CACHE_DIR=.ruff_cache $(BIN)/ruff check .
+	RUFF_CACHE_DIR=.ruff_cache $(BIN)/ruff format --check .
 
 install: $(VENV)/.installed
 

@@ -1,12 +1,18 @@
 """Fixtures for the template's suite: bakes, and one virtual environment in which
 every baked project's own requirements are installed, as a user's `make` would."""
 
+import importlib.util
+import shutil
 import subprocess
 import sys
+import tempfile
+import urllib.parse
 import venv
 from pathlib import Path
 
 import pytest
+
+from tests.processes import free_port
 
 TEMPLATE_DIR = Path(__file__).resolve().parent.parent
 
@@ -16,6 +22,17 @@ DEPLOYED_ENVIRONMENT = {
     "ALLOWED_HOSTS": "api.example.com",
     "SENTRY_DSN": "",
 }
+
+
+@pytest.fixture(scope="session", autouse=True)
+def temporary_files_stay_in_pytest_temp(tmp_path_factory):
+    """Cookiecutter writes each rendered hook to a temporary file and never deletes it:
+    point this process and every subprocess at a folder pytest cleans up."""
+    scratch = str(tmp_path_factory.mktemp("tmp"))
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("TMPDIR", scratch)
+        patch.setattr(tempfile, "tempdir", scratch)
+        yield
 
 
 def bake_ok(cookies, **answers):
@@ -73,4 +90,43 @@ def cookiecutter_cli(output_dir, *answers):
             *answers,
         ],
         cwd=output_dir,
+    )
+
+
+def load_module(path):
+    """Import a Python file that is not on sys.path (a hook, a baked project's script)."""
+    spec = importlib.util.spec_from_file_location(path.stem, path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="session")
+def sentry_local_project(default_project, tmp_path_factory):
+    """A copy of the default bake whose own `make sentry-local` runs Bugsink for the
+    whole session: installed, migrated and started once, stopped by `make` at the end."""
+    project = tmp_path_factory.mktemp("sentry-local") / default_project.name
+    shutil.copytree(default_project, project)
+    try:
+        started = run(["make", "sentry-local", f"SENTRY_LOCAL_PORT={free_port()}"], cwd=project, timeout=900)
+        assert started.returncode == 0, started.stdout + started.stderr
+        yield project
+    finally:
+        stopped = run(["make", "sentry-local-stop"], cwd=project)
+        assert stopped.returncode == 0, stopped.stderr
+
+
+def env_file_values(project):
+    lines = (project / ".env").read_text().splitlines()
+    return dict(line.split("=", 1) for line in lines if line and not line.startswith("#"))
+
+
+@pytest.fixture(scope="session")
+def bugsink(sentry_local_project):
+    """The running Bugsink, driven through the baked project's own script, on the port
+    of the DSN that `make sentry-local` wrote into the project's .env."""
+    port = urllib.parse.urlsplit(env_file_values(sentry_local_project)["SENTRY_DSN"]).port
+    script = load_module(sentry_local_project / "scripts" / "sentry_local.py")
+    return script.LocalSentry(
+        sentry_local_project / ".sentry-local", sentry_local_project / ".venv-sentry", port
     )

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import TEMPLATE_DIR, bake_ok, run
+from tests.conftest import TEMPLATE_DIR, bake_ok, env_file_values, run
 
 CHOICES = {
     name: values
@@ -45,11 +45,6 @@ EXPECTED_FILES = [
 
 def project_files(project):
     return [path for path in project.rglob("*") if path.is_file()]
-
-
-def read_env_file(project):
-    lines = (project / ".env").read_text().splitlines()
-    return dict(line.split("=", 1) for line in lines if line and not line.startswith("#"))
 
 
 def test_default_bake_has_the_designed_layout(default_project):
@@ -98,7 +93,7 @@ def test_every_choice_bakes_into_env_file(cookies, environment, log_level):
         sentry_traces_sample_rate="0.25",
     )
 
-    values = read_env_file(project)
+    values = env_file_values(project)
     assert values["SENTRY_ENVIRONMENT"] == environment
     assert values["SENTRY_LOG_EVENT_LEVEL"] == log_level
     assert values["SENTRY_TRACES_SAMPLE_RATE"] == "0.25"
@@ -108,10 +103,10 @@ def test_every_choice_bakes_into_env_file(cookies, environment, log_level):
 
 def test_each_bake_gets_its_own_secret_key(cookies, default_project):
     other = bake_ok(cookies)
-    key = read_env_file(default_project)["SECRET_KEY"]
+    key = env_file_values(default_project)["SECRET_KEY"]
 
     assert len(key) >= 50
-    assert key != read_env_file(other)["SECRET_KEY"]
+    assert key != env_file_values(other)["SECRET_KEY"]
     assert key != "change-me"
 
 
@@ -122,7 +117,7 @@ def test_env_file_is_readable_by_its_owner_only(default_project):
 def test_git_ignores_env_and_never_stages_the_secret_key(default_project, tmp_path):
     repository = tmp_path / "repository"
     subprocess.run(["cp", "-r", default_project, repository], check=True)
-    key = read_env_file(repository)["SECRET_KEY"]
+    key = env_file_values(repository)["SECRET_KEY"]
     git = ["git", "-c", "user.name=t", "-c", "user.email=t@example.com"]
 
     assert run([*git, "init", "-q", "."], cwd=repository).returncode == 0

@@ -1,21 +1,11 @@
 """The pre-gen hook: its rules as pure functions, and as a user meets them on the CLI."""
 
-import importlib.util
-
 import pytest
 
-from tests.conftest import TEMPLATE_DIR, cookiecutter_cli
+from tests.conftest import TEMPLATE_DIR, cookiecutter_cli, load_module
 
-
-def load_hook(name):
-    spec = importlib.util.spec_from_file_location(name, TEMPLATE_DIR / "hooks" / f"{name}.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-pre_gen = load_hook("pre_gen_project")
-post_gen = load_hook("post_gen_project")
+pre_gen = load_module(TEMPLATE_DIR / "hooks" / "pre_gen_project.py")
+post_gen = load_module(TEMPLATE_DIR / "hooks" / "post_gen_project.py")
 
 BAD_SAMPLE_RATES = ["", "abc", "1.5", "-0.1", "nan", "inf", "10%", "0,1"]
 GOOD_SAMPLE_RATES = ["0", "1", "0.25", ".5", "1e-1", " 0.5 "]

@@ -7,7 +7,7 @@ import tomllib
 
 import pytest
 
-from tests.conftest import cookiecutter_cli, run
+from tests.conftest import cookiecutter_cli, env_file_values, run
 from tests.test_generated_project import project_environment, run_test_suite
 
 # Answers that try to run code touch {marker}; the file must never appear.
@@ -71,11 +71,6 @@ def shown_values(project, python):
     """Where each answer is shown in a baked project, read back as a user would see it."""
     metadata = tomllib.loads((project / "pyproject.toml").read_text())["project"]
     readme = (project / "README.md").read_text()
-    env_file = dict(
-        line.split("=", 1)
-        for line in (project / ".env").read_text().splitlines()
-        if "=" in line and line[0] != "#"
-    )
     settings_name = run(
         [
             python,
@@ -90,7 +85,7 @@ def shown_values(project, python):
         "description": [metadata["description"], readme.splitlines()[2]],
         "author_name": [metadata["authors"][0]["name"]],
         "author_email": [metadata["authors"][0]["email"]],
-        "sentry_traces_sample_rate": [env_file["SENTRY_TRACES_SAMPLE_RATE"]],
+        "sentry_traces_sample_rate": [env_file_values(project)["SENTRY_TRACES_SAMPLE_RATE"]],
     }
 
 

@@ -1,9 +1,13 @@
 """The first API routes: a health probe, and a route that fails on purpose for Sentry."""
 
+import logging
+
 from django.conf import settings
 from django.http import Http404, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET
+
+logger = logging.getLogger(__name__)
 
 
 @require_GET
@@ -16,9 +20,16 @@ def health(request):
 def sentry_debug(request):
     """Raise ZeroDivisionError, so one request proves errors reach Sentry.
 
+    With ?log=warning it logs a warning instead, which proves that log records become
+    events, and that the INFO line before it arrives as a breadcrumb.
+
     Off in production unless SENTRY_DEBUG_ROUTE_ENABLED=true: anyone who found it could
     fill the Sentry project's error quota.
     """
     if not settings.SENTRY_DEBUG_ROUTE_ENABLED:
         raise Http404
+    logger.info("Sentry debug route called with %s %s", request.method, request.path)
+    if request.GET.get("log") == "warning":
+        logger.warning("Sentry debug route: a test warning")
+        return JsonResponse({"logged": "warning"})
     return JsonResponse({"result": 1 / 0})

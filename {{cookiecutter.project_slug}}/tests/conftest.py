@@ -80,7 +80,7 @@ def clean_environment(**variables):
     return {**inherited, "SENTRY_DSN": "", **variables}
 
 
-def run_project(args, settings_module, cwd=PROJECT_DIR, **variables):
+def run_project(args, settings_module, cwd=PROJECT_DIR, timeout=120, **variables):
     """Run `python <args>` in a fresh process, as a server or a developer would."""
     return subprocess.run(
         [sys.executable, *args],
@@ -88,5 +88,5 @@ def run_project(args, settings_module, cwd=PROJECT_DIR, **variables):
         env=clean_environment(DJANGO_SETTINGS_MODULE=f"core.settings.{settings_module}", **variables),
         capture_output=True,
         text=True,
-        timeout=120,
+        timeout=timeout,
     )

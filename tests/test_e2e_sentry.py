@@ -1,0 +1,220 @@
+"""End to end: the baked project, served for real, reports to a real Sentry-protocol
+server (Bugsink), and what Bugsink stored is read back through its API."""
+
+import json
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+import uuid
+
+import pytest
+
+from tests.conftest import DEPLOYED_ENVIRONMENT, run
+from tests.processes import free_port, start_server, stop_server
+from tests.test_generated_project import project_environment
+
+# One worker runs all of these, so one Bugsink serves them (pytest-xdist --dist loadgroup).
+pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("bugsink")]
+
+RELEASE = "averon-e2e@1.0.0"
+# How long Bugsink may take to show what the SDK sent; events usually land in milliseconds.
+ARRIVAL_TIMEOUT = 20
+
+
+def wait_for(condition, timeout=ARRIVAL_TIMEOUT):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = condition()
+        if value:
+            return value
+        time.sleep(0.2)
+    raise AssertionError(f"not seen in Bugsink within {timeout} s")
+
+
+class BugsinkProject:
+    """A fresh Bugsink project per test, so counts start at zero."""
+
+    def __init__(self, bugsink):
+        self.bugsink = bugsink
+        self.name = f"e2e-{uuid.uuid4().hex[:8]}"
+        self.dsn = bugsink.ensure_project(self.name)
+        self.id = self.dsn.rsplit("/", 1)[1]
+
+    def issues(self):
+        return self.bugsink.api("GET", f"issues/?project={self.id}")["results"]
+
+    def events(self, issue):
+        listed = self.bugsink.api("GET", f"events/?issue={issue['id']}")["results"]
+        return [self.bugsink.api("GET", f"events/{event['id']}/")["data"] for event in listed]
+
+    def wait_for_issues(self, count):
+        return wait_for(lambda: (issues := self.issues()) and len(issues) >= count and issues)
+
+    def all_event_data(self):
+        return [data for issue in self.issues() for data in self.events(issue)]
+
+
+class ServedProject:
+    """The baked project answering real HTTP on a free loopback port."""
+
+    def __init__(self, url, sentry_environment):
+        self.url = url
+        self.sentry_environment = sentry_environment
+
+    def request(self, path, form=None, headers=None):
+        body = urllib.parse.urlencode(form).encode() if form else None
+        # As a TLS-terminating load balancer would say, so production does not redirect.
+        headers = {"X-Forwarded-Proto": "https", **(headers or {})}
+        request = urllib.request.Request(self.url + path, data=body, headers=headers)
+        try:
+            with urllib.request.urlopen(request, timeout=30) as response:
+                return response.status
+        except urllib.error.HTTPError as error:
+            return error.code
+
+
+def serve(kind, project_dir, python, tmp_path, dsn):
+    """Start gunicorn (production settings) or runserver (development settings)."""
+    port = free_port()
+    sentry_environment = f"e2e-{kind}"
+    variables = {
+        "SENTRY_DSN": dsn,
+        "SENTRY_ENVIRONMENT": sentry_environment,
+        "SENTRY_RELEASE": RELEASE,
+        "SENTRY_DEBUG_ROUTE_ENABLED": "true",
+    }
+    if kind == "gunicorn":
+        command = [
+            python,
+            "-m",
+            "gunicorn",
+            "core.wsgi",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            "1",
+            "--no-control-socket",
+        ]
+        env = project_environment(
+            "production", **{**DEPLOYED_ENVIRONMENT, **variables, "ALLOWED_HOSTS": "127.0.0.1"}
+        )
+    else:
+        command = [python, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"]
+        env = project_environment("development", **variables)
+    url = f"http://127.0.0.1:{port}"
+    process = start_server(command, url + "/api/health/", tmp_path / f"{kind}.log", cwd=project_dir, env=env)
+    return process, ServedProject(url, sentry_environment)
+
+
+@pytest.fixture
+def bugsink_project(bugsink):
+    return BugsinkProject(bugsink)
+
+
+@pytest.fixture(params=["gunicorn", "runserver"])
+def served(request, sentry_local_project, project_python, tmp_path, bugsink_project):
+    process, served_project = serve(
+        request.param, sentry_local_project, project_python, tmp_path, bugsink_project.dsn
+    )
+    yield served_project
+    stop_server(process)
+
+
+def test_debug_route_error_becomes_one_issue_with_environment_release_and_url(served, bugsink_project):
+    assert served.request("/api/sentry-debug/") == 500
+
+    [issue] = bugsink_project.wait_for_issues(1)
+    assert issue["calculated_type"] == "ZeroDivisionError"
+    [event] = bugsink_project.events(issue)
+    assert event["environment"] == served.sentry_environment
+    assert event["release"] == RELEASE
+    assert event["request"]["url"].endswith("/api/sentry-debug/")
+
+
+def test_repeated_errors_are_events_of_the_same_issue(served, bugsink_project):
+    for _ in range(3):
+        assert served.request("/api/sentry-debug/") == 500
+
+    wait_for(lambda: sum(issue["digested_event_count"] for issue in bugsink_project.issues()) == 3)
+    [issue] = bugsink_project.issues()
+    assert issue["digested_event_count"] == 3
+
+
+def test_request_secrets_and_personal_data_are_not_stored(served, bugsink_project):
+    secrets = {"password": "e2e-password-secret", "email": "jane.doe@example.com"}
+    headers = {"Cookie": "sessionid=e2e-cookie-secret", "Authorization": "Bearer e2e-auth-secret"}
+
+    assert served.request("/api/sentry-debug/", form={**secrets, "note": "kept"}, headers=headers) == 500
+
+    [issue] = bugsink_project.wait_for_issues(1)
+    [event] = bugsink_project.events(issue)
+    stored = json.dumps(event)
+    for secret in [*secrets.values(), "e2e-cookie-secret", "e2e-auth-secret"]:
+        assert secret not in stored
+    assert event["request"]["data"]["note"] == "kept"
+
+
+def test_warning_in_a_request_is_an_event_with_the_info_line_as_breadcrumb(served, bugsink_project):
+    assert served.request("/api/sentry-debug/?log=warning") == 200
+
+    [issue] = bugsink_project.wait_for_issues(1)
+    [event] = bugsink_project.events(issue)
+    assert event["level"] == "warning"
+    assert event["logentry"]["message"] == "Sentry debug route: a test warning"
+    crumbs = [crumb.get("message", "") for crumb in event["breadcrumbs"]["values"]]
+    assert any(crumb.startswith("Sentry debug route called with GET") for crumb in crumbs)
+
+
+def test_empty_dsn_sends_nothing(sentry_local_project, project_python, tmp_path, bugsink):
+    total_events = lambda: sum(p["stored_event_count"] for p in bugsink.api("GET", "projects/")["results"])  # noqa: E731
+    before = total_events()
+    process, served_project = serve("gunicorn", sentry_local_project, project_python, tmp_path, dsn="")
+    try:
+        assert served_project.request("/api/sentry-debug/") == 500
+        assert served_project.request("/api/sentry-debug/?log=warning") == 200
+    finally:
+        stop_server(process)  # also makes any queued event flush before we count
+
+    assert total_events() == before
+
+
+SHELL_SNIPPET = """
+import sentry_sdk
+sentry_sdk.capture_message("e2e shell message")
+try:
+    1 / 0
+except ZeroDivisionError as error:
+    sentry_sdk.capture_exception(error)
+sentry_sdk.flush()
+"""
+
+
+def test_capture_from_manage_py_shell_arrives(sentry_local_project, project_python, bugsink_project):
+    result = run(
+        [project_python, "manage.py", "shell", "-c", SHELL_SNIPPET],
+        cwd=sentry_local_project,
+        env=project_environment("development", SENTRY_DSN=bugsink_project.dsn),
+    )
+    assert result.returncode == 0, result.stderr
+
+    issues = bugsink_project.wait_for_issues(2)
+    assert sorted(issue["calculated_type"] for issue in issues) == ["Log Message", "ZeroDivisionError"]
+    assert "e2e shell message" in json.dumps(bugsink_project.all_event_data())
+
+
+def test_sentry_check_reports_the_events_bugsink_stored(
+    sentry_local_project, project_python, bugsink_project
+):
+    result = run(
+        [project_python, "manage.py", "sentry_check"],
+        cwd=sentry_local_project,
+        env=project_environment("development", SENTRY_DSN=bugsink_project.dsn),
+    )
+    assert result.returncode == 0, result.stderr
+    assert "accepted both test events" in result.stdout
+
+    bugsink_project.wait_for_issues(2)
+    stored_ids = {data["event_id"] for data in bugsink_project.all_event_data()}
+    reported_ids = set(result.stdout.split("message ")[1].replace("exception ", "").strip().split(", "))
+    assert reported_ids == stored_ids
