@@ -18,8 +18,8 @@ test: install
 	$(BIN)/python -m pytest
 
 lint: install
-	RUFF_CACHE_DIR=.ruff_cache $(BIN)/ruff check .
-	RUFF_CACHE_DIR=.ruff_cache $(BIN)/ruff format --check .
+	$(BIN)/ruff check hooks tests
+	$(BIN)/ruff format --check hooks tests
 
 install: $(VENV)/.installed
 

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.postgres import PostgresCluster
 from tests.processes import free_port
 
 TEMPLATE_DIR = Path(__file__).resolve().parent.parent
@@ -48,28 +49,25 @@ def default_project(cookies_session):
 
 
 @pytest.fixture(scope="session")
-def project_python(tmp_path_factory):
-    """A Python with the generated project's requirements-dev.txt installed."""
+def project_python(cookies_session, tmp_path_factory):
+    """A Python with a baked project's requirements-dev.txt installed, as `make` would.
+    The PostgreSQL bake's requirements are the default's plus the PostgreSQL driver."""
+    requirements = bake_ok(cookies_session, database="postgresql") / "requirements-dev.txt"
     env_dir = tmp_path_factory.mktemp("generated-project-venv")
     venv.create(env_dir, with_pip=True)
     python = env_dir / "bin" / "python"
-    requirements = TEMPLATE_DIR / "{{cookiecutter.project_slug}}"
-    # The requirements files hold no template text, so they install straight from here.
-    subprocess.run(
-        [
-            python,
-            "-m",
-            "pip",
-            "install",
-            "--quiet",
-            "--disable-pip-version-check",
-            "-r",
-            requirements / "requirements-dev.txt",
-        ],
-        cwd=requirements,
-        check=True,
-    )
+    install = [python, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "-r", requirements]
+    subprocess.run(install, cwd=requirements.parent, check=True)
     return python
+
+
+@pytest.fixture(scope="session")
+def postgres():
+    """A PostgreSQL server of this test session (one per xdist worker)."""
+    cluster = PostgresCluster()
+    cluster.start()
+    yield cluster
+    cluster.stop()
 
 
 def run(command, cwd, env=None, timeout=300):

@@ -29,12 +29,9 @@ def project_environment(settings_module=None, **variables):
     return {**inherited, **variables}
 
 
-def run_test_suite(project_python, project):
-    result = run(
-        [project_python, "-m", "pytest", "-q", "-p", "no:cacheprovider"],
-        cwd=project,
-        env=project_environment(),
-    )
+def run_test_suite(project_python, project, **variables):
+    command = [project_python, "-m", "pytest", "-q", "-p", "no:cacheprovider"]
+    result = run(command, cwd=project, env=project_environment(**variables))
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     return result
 

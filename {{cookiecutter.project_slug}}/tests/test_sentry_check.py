@@ -26,11 +26,12 @@ def test_accepted_events_are_reported_with_their_ids():
 
     assert result.returncode == 0, result.stderr
     assert "accepted both test events" in result.stdout
-    sent = b"".join(server.envelopes)
-    assert b"sentry_check: test message" in sent
-    assert b"sentry_check: test exception" in sent
-    for event_id in result.stdout.split("message ")[1].replace("exception ", "").split(", "):
-        assert event_id.strip().encode() in sent
+    events = {event["event_id"]: event for event in server.events()}
+    reported_ids = result.stdout.split("message ")[1].replace("exception ", "").strip().split(", ")
+    assert sorted(events) == sorted(reported_ids)
+    message, exception = (events[event_id] for event_id in reported_ids)
+    assert message["message"] == "sentry_check: test message"
+    assert exception["exception"]["values"][0]["type"] == "ZeroDivisionError"
 
 
 def test_refusing_server_is_one_clear_line():

@@ -5,6 +5,7 @@ Each environment's module (development, staging, production, test) starts with
 machines come from the environment through core.env; secrets have no default here.
 """
 
+from core.database import database_from_environment
 from core.env import BASE_DIR, env
 
 PROJECT_NAME = "{{ cookiecutter.__project_name_literal }}"
@@ -32,6 +33,8 @@ INSTALLED_APPS = [
 
 # https://docs.djangoproject.com/en/5.2/topics/http/middleware/
 MIDDLEWARE = [
+    # First, so every later middleware's log lines and Sentry events carry the id.
+    "core.request_id.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -61,10 +64,13 @@ TEMPLATES = [
 ]
 
 # https://docs.djangoproject.com/en/5.2/ref/settings/#databases
-# DATABASE_URL takes any URL django-environ understands; SQLite needs nothing installed.
-DATABASES = {
-    "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
-}
+{%- if cookiecutter.database == "postgresql" %}
+# PostgreSQL through DATABASE_URL (.env.example), required in every environment.
+DATABASES = {"default": database_from_environment()}
+{%- else %}
+# SQLite in the project folder needs nothing installed; DATABASE_URL can point elsewhere.
+DATABASES = {"default": database_from_environment(default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
+{%- endif %}
 
 # https://docs.djangoproject.com/en/5.2/ref/settings/#default-auto-field
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -89,15 +95,25 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 
 # https://docs.djangoproject.com/en/5.2/topics/logging/
 # INFO must reach the loggers: Sentry turns INFO records into breadcrumbs, and a record
-# a logger drops never reaches Sentry. The console shows INFO and above as well.
+# a logger drops never reaches Sentry. The console shows INFO and above as well, plain
+# for people here; deployed.py switches it to JSON lines for log collectors.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {
+        "request_id": {"()": "core.request_id.RequestIdLogFilter"},
+    },
     "formatters": {
-        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {"()": "core.log_format.JsonFormatter"},
     },
     "handlers": {
-        "console": {"class": "logging.StreamHandler", "formatter": "plain"},
+        "console": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stdout",
+            "filters": ["request_id"],
+            "formatter": "plain",
+        },
     },
     "root": {"handlers": ["console"], "level": "INFO"},
 }

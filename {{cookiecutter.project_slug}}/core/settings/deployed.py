@@ -53,6 +53,10 @@ SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=True)
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 
+# https://docs.djangoproject.com/en/5.2/topics/logging/
+# One JSON object per line on stdout, which log collectors parse without a pattern.
+LOGGING = {**LOGGING, "handlers": {"console": {**LOGGING["handlers"]["console"], "formatter": "json"}}}  # noqa: F405
+
 # https://whitenoise.readthedocs.io/en/stable/django.html
 # Servers serve their own static files (runserver does it in development). Right after
 # SecurityMiddleware, as whitenoise asks, so static requests skip the rest of the stack.

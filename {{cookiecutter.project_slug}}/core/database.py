@@ -1,0 +1,39 @@
+"""The database connection, from DATABASE_URL: read once, checked, never echoing a password."""
+
+import re
+
+import environ
+from django.core.exceptions import ImproperlyConfigured
+
+from core.env import env
+
+EXAMPLE_URL = (
+    "postgres://{{ cookiecutter.project_slug }}:password@127.0.0.1:5432/{{ cookiecutter.project_slug }}"
+)
+
+
+def without_password(url):
+    # Any ":secret@" goes, even in a URL too malformed to parse.
+    return re.sub(r":[^:@/]*@", ":***@", url)
+
+
+def database_from_environment(default=""):
+    """Django's DATABASES["default"] for DATABASE_URL (or `default` when it is unset)."""
+    url = env.str("DATABASE_URL", default="") or default  # set but empty counts as unset
+    if not url:
+        raise ImproperlyConfigured(
+            f"DATABASE_URL is not set. Fix it, for example: DATABASE_URL={EXAMPLE_URL}"
+        )
+    scheme = url.partition("://")[0]
+    if "://" not in url or scheme not in environ.Env.DB_SCHEMES:
+        raise ImproperlyConfigured(
+            f"DATABASE_URL={without_password(url)!r} is not a database URL Django can use. "
+            f"Fix it, for example: DATABASE_URL={EXAMPLE_URL}"
+        )
+    return {
+        **environ.Env.db_url_config(url),
+        # Keep a connection open between requests (seconds; 0 closes it after each), and
+        # check it still works before reusing it, so a database restart costs no request.
+        "CONN_MAX_AGE": env.int("CONN_MAX_AGE", default=60),
+        "CONN_HEALTH_CHECKS": True,
+    }
