@@ -2,6 +2,7 @@
 verbatim, or is refused by the pre-gen hook with one line and no folder left behind.
 No answer ever runs code."""
 
+import itertools
 import py_compile
 import tomllib
 
@@ -89,34 +90,57 @@ def shown_values(project, python):
     }
 
 
-@pytest.mark.parametrize(
-    "prompt, template, outcome",
-    ANSWERS,
-    ids=[f"{prompt}-{index}" for index, (prompt, _, _) in enumerate(ANSWERS)],
-)
-def test_any_answer_bakes_a_working_project_or_is_refused_cleanly(
-    tmp_path, project_python, prompt, template, outcome
-):
+def bake_with(tmp_path, answers):
+    """Bake on the command line with `answers` ({prompt: template}); return the CLI
+    result, the output folder, the answers as sent, and the marker they must not create."""
     marker = tmp_path / "MARKER"
-    value = template.format(marker=marker)
+    values = {prompt: template.format(marker=marker) for prompt, template in answers.items()}
     output_dir = tmp_path / "output"
     output_dir.mkdir()
-
-    result = cookiecutter_cli(output_dir, f"{prompt}={value}")
-
+    result = cookiecutter_cli(output_dir, *(f"{prompt}={value}" for prompt, value in values.items()))
     assert "Traceback" not in result.stderr
-    if outcome == REFUSED:
-        assert result.returncode == 1
-        [error_line] = [line for line in result.stderr.splitlines() if "ERROR" in line]
-        assert error_line.startswith(f"ERROR: {prompt}: ")
-        assert f"got {value!r}; for example " in error_line
-        assert list(output_dir.iterdir()) == []
-    else:
-        assert result.returncode == 0, result.stderr
-        [project] = output_dir.iterdir()
-        for path in project.rglob("*.py"):
-            py_compile.compile(str(path), doraise=True)
+    return result, output_dir, values, marker
+
+
+REFUSED_ANSWERS = [(prompt, template) for prompt, template, outcome in ANSWERS if outcome == REFUSED]
+
+
+@pytest.mark.parametrize("prompt, template", REFUSED_ANSWERS)
+def test_refused_answer_is_one_line_and_leaves_no_folder(tmp_path, prompt, template):
+    result, output_dir, values, marker = bake_with(tmp_path, {prompt: template})
+
+    assert result.returncode == 1
+    [error_line] = [line for line in result.stderr.splitlines() if "ERROR" in line]
+    assert error_line.startswith(f"ERROR: {prompt}: ")
+    assert f"got {values[prompt]!r}; for example " in error_line
+    assert list(output_dir.iterdir()) == []
+    assert not marker.exists()
+
+
+# Accepted answers are baked several at a time, one per prompt in each bake: every
+# answer still gets a full bake and test-suite run, in about half as many bakes.
+BAKED_BY_PROMPT = {}
+for prompt, template, outcome in ANSWERS:
+    if outcome == BAKED:
+        BAKED_BY_PROMPT.setdefault(prompt, []).append(template)
+BAKES = [
+    {prompt: template for prompt, template in zip(BAKED_BY_PROMPT, row, strict=True) if template is not None}
+    for row in itertools.zip_longest(*BAKED_BY_PROMPT.values())
+]
+
+
+@pytest.mark.parametrize("answers", BAKES, ids=[f"bake-{index}" for index in range(len(BAKES))])
+def test_accepted_answers_bake_a_working_project_showing_them_verbatim(tmp_path, project_python, answers):
+    result, output_dir, values, marker = bake_with(tmp_path, answers)
+
+    assert result.returncode == 0, result.stderr
+    [project] = output_dir.iterdir()
+    for path in project.rglob("*.py"):
+        py_compile.compile(str(path), doraise=True)
+    shown = shown_values(project, project_python)
+    for prompt, value in values.items():
         expected = value.strip() if prompt == "sentry_traces_sample_rate" else value
-        assert set(shown_values(project, project_python).get(prompt, [expected])) == {expected}
-        run_test_suite(project_python, project)
+        assert set(shown[prompt]) == {expected}, prompt
+    assert run([project_python, "-m", "ruff", "check", "."], cwd=project).returncode == 0
+    run_test_suite(project_python, project)
     assert not marker.exists()

@@ -7,9 +7,8 @@ from django.core.exceptions import ImproperlyConfigured
 
 from core.env import env
 
-EXAMPLE_URL = (
-    "postgres://{{ cookiecutter.project_slug }}:password@127.0.0.1:5432/{{ cookiecutter.project_slug }}"
-)
+PROJECT_SLUG = "{{ cookiecutter.project_slug }}"
+EXAMPLE_URL = f"postgres://{PROJECT_SLUG}:password@127.0.0.1:5432/{PROJECT_SLUG}"
 
 
 def without_password(url):

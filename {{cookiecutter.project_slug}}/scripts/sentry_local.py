@@ -157,6 +157,8 @@ for _limit in ("MAX_EVENTS_PER_PROJECT_PER_HOUR", "MAX_EVENTS_PER_HOUR"):
                 "bugsink.wsgi",
             ],
             env=self.environment(),
+            # Not the project folder: gunicorn would load the project's gunicorn.conf.py.
+            cwd=self.data_dir,
             stdout=log,
             stderr=subprocess.STDOUT,
             start_new_session=True,

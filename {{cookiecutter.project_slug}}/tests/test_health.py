@@ -28,6 +28,9 @@ print(response.status_code, response.json())
 def test_health_is_503_when_the_database_is_unreachable(tmp_path):
     unreachable = f"sqlite:///{tmp_path / 'missing-folder' / 'db.sqlite3'}"
 
-    result = run_project(["-c", PROBE_HEALTH], "development", DATABASE_URL=unreachable, ALLOWED_HOSTS="testserver")
+    result = run_project(
+        ["-c", PROBE_HEALTH], "development", DATABASE_URL=unreachable, ALLOWED_HOSTS="testserver"
+    )
 
-    assert result.stdout.strip().splitlines()[-1] == "503 {'status': 'error', 'database': 'unavailable'}", result.stderr
+    last_line = result.stdout.strip().splitlines()[-1]
+    assert last_line == "503 {'status': 'error', 'database': 'unavailable'}", result.stderr

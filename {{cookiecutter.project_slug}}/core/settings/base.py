@@ -8,7 +8,7 @@ machines come from the environment through core.env; secrets have no default her
 from core.database import database_from_environment
 from core.env import BASE_DIR, env
 
-PROJECT_NAME = "{{ cookiecutter.__project_name_literal }}"
+PROJECT_NAME = "{{ cookiecutter.__project_name_literal }}"  # noqa: E501 (kept as typed)
 
 # The name Sentry reports when SENTRY_ENVIRONMENT is not set; each module overrides it.
 ENVIRONMENT = "base"
