@@ -1,5 +1,6 @@
 # make demo:  bake a project with the default answers into build/ and start it
 # make test:  run the template's whole test suite
+# make bench: measure what Sentry costs a baked project (bench/README.md); not a test
 # Both create the template's virtual environment in .venv the first time.
 
 PYTHON ?= python3
@@ -7,7 +8,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 DEMO := build/averon_backend
 
-.PHONY: demo test lint install
+.PHONY: demo test bench lint install
 
 demo: install
 	@if [ -d $(DEMO) ]; then echo "Reusing $(DEMO) (delete it to bake afresh)"; \
@@ -17,9 +18,12 @@ demo: install
 test: install
 	$(BIN)/python -m pytest
 
+bench: install
+	$(BIN)/python bench/run.py
+
 lint: install
-	$(BIN)/ruff check hooks tests
-	$(BIN)/ruff format --check hooks tests
+	$(BIN)/ruff check hooks tests bench
+	$(BIN)/ruff format --check hooks tests bench
 
 install: $(VENV)/.installed
 

@@ -1,0 +1,467 @@
+"""`make bench`: what Sentry costs the generated backend, measured side by side.
+
+Bakes the template with its default answers, installs the project, and measures it
+under gunicorn with its production settings (one sync worker pinned to core 0, load
+from wrk pinned to core 1, a local envelope sink so the SDK really sends). Every
+comparison interleaves its configurations (A B C A B C ...) so drift on this shared
+machine hits all of them alike, and is printed as medians and ratios; the same table
+is written to bench/RESULTS.md. Loopback only; every run is bounded in time.
+"""
+
+import datetime
+import json
+import os
+import platform
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+import venv
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from pathlib import Path
+
+BENCH_DIR = Path(__file__).resolve().parent
+TEMPLATE_DIR = BENCH_DIR.parent
+ROUNDS = 3
+WRK_SECONDS = 3
+WRK_CONNECTIONS = 4
+BURST_ERRORS = 500
+LATENCY_EVENTS = 100
+DEPLOYED = {
+    "SECRET_KEY": "bench-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz-0123456789",
+    "ALLOWED_HOSTS": "127.0.0.1",
+    "SECURE_SSL_REDIRECT": "false",  # wrk speaks plain HTTP; a redirect is not the point here
+    "SENTRY_DEBUG_ROUTE_ENABLED": "true",
+    "SENTRY_RELEASE": "bench@1",
+    "DJANGO_SETTINGS_MODULE": "bench_settings",
+}
+PATHS = {"health": "/api/health/", "orm": "/bench/orm/", "error": "/api/sentry-debug/"}
+
+
+def free_port():
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def run(command, **options):
+    return subprocess.run(command, check=True, capture_output=True, text=True, **options)
+
+
+def wait_until_answering(url, timeout=60):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(url, timeout=2).close()
+            return
+        except urllib.error.HTTPError:
+            return
+        except OSError:
+            time.sleep(0.05)
+    raise TimeoutError(url)
+
+
+def get_json(url):
+    with urllib.request.urlopen(url, timeout=10) as response:
+        return json.load(response)
+
+
+def median(values):
+    return statistics.median(values) if values else float("nan")
+
+
+def percentile(values, share):
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
+
+
+class Bench:
+    def __init__(self, work_dir):
+        self.work_dir = work_dir
+        self.project = None
+        self.python = None
+        self.environment = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "SENTRY_"))}
+
+    # --- set-up ---------------------------------------------------------------------
+
+    def bake_and_install(self):
+        run([sys.executable, "-m", "cookiecutter", "--no-input", "--output-dir", self.work_dir, TEMPLATE_DIR])
+        self.project = self.work_dir / "averon_backend"
+        for helper in ("bench_app.py", "bench_settings.py", "sink.py", "delivery_latency.py"):
+            shutil.copy(BENCH_DIR / helper, self.project / helper)
+        venv.create(self.work_dir / "venv", with_pip=True)
+        self.python = self.work_dir / "venv" / "bin" / "python"
+        run([self.python, "-m", "pip", "install", "--quiet", "-r", self.project / "requirements.txt"])
+        env = {**self.environment, **DEPLOYED, "SENTRY_DSN": ""}
+        run([self.python, "manage.py", "migrate", "--no-input"], cwd=self.project, env=env)
+
+    @staticmethod
+    def ensure_wrk():
+        if not shutil.which("wrk"):
+            run(["apt-get", "update", "-qq"])
+            run(
+                ["apt-get", "install", "-y", "-qq", "wrk"],
+                env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"},
+            )
+
+    @contextmanager
+    def process(self, command, url=None, **variables):
+        """A server in its own process group; yields (process, stop) where stop()
+        sends SIGTERM and returns how many seconds the shutdown took."""
+        env = {**self.environment, **DEPLOYED, **variables}
+        proc = subprocess.Popen(
+            command,
+            cwd=self.project,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+        shutdown = {}
+
+        def stop():
+            if "seconds" not in shutdown:
+                started = time.monotonic()
+                os.killpg(proc.pid, signal.SIGTERM)
+                proc.wait(timeout=120)
+                shutdown["seconds"] = time.monotonic() - started
+            return shutdown["seconds"]
+
+        try:
+            if url:
+                wait_until_answering(url)
+            yield proc, stop
+        finally:
+            if proc.poll() is None:
+                os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait()
+
+    def gunicorn(self, port, **variables):
+        command = [
+            "taskset",
+            "-c",
+            "0",
+            self.python,
+            "-m",
+            "gunicorn",
+            "--config",
+            "gunicorn.conf.py",
+            "--workers",
+            "1",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--access-logfile",
+            "/dev/null",
+            "core.wsgi",
+        ]
+        return self.process(command, f"http://127.0.0.1:{port}/api/health/", **variables)
+
+    def sink(self, port, black_hole=False):
+        command = [self.python, "sink.py", str(port)] + (["--black-hole"] if black_hole else [])
+        return self.process(command, None if black_hole else f"http://127.0.0.1:{port}/")
+
+    # --- measurements -------------------------------------------------------------------
+
+    @staticmethod
+    def wrk(url, seconds=WRK_SECONDS):
+        output = run(
+            [
+                "taskset",
+                "-c",
+                "1",
+                "wrk",
+                "-t1",
+                f"-c{WRK_CONNECTIONS}",
+                f"-d{seconds}s",
+                "--latency",
+                "--timeout",
+                "10s",
+                url,
+            ]
+        ).stdout
+        result = {"non_2xx": 0, "socket_errors": 0}
+        for line in output.splitlines():
+            words = line.split()
+            if line.startswith("Requests/sec:"):
+                result["rps"] = float(words[1])
+            elif words[:1] == ["99%"]:
+                result["p99_ms"] = to_ms(words[1])
+            elif line.strip().startswith("Non-2xx"):
+                result["non_2xx"] = int(words[-1])
+            elif line.strip().startswith("Socket errors"):
+                result["socket_errors"] = sum(int(part.strip(",")) for part in words[3::2])
+            elif "requests in" in line:
+                result["requests"] = int(words[0])
+        return result
+
+    @staticmethod
+    def drained_events(sink_url, settle=0.5, timeout=30):
+        """The sink's event count once it has stopped growing."""
+        last, stable_since, deadline = -1, time.monotonic(), time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            count = get_json(sink_url)["events"]
+            if count != last:
+                last, stable_since = count, time.monotonic()
+            elif time.monotonic() - stable_since >= settle:
+                break
+            time.sleep(0.05)
+        return last
+
+    def throughput(self, sink_port):
+        sink_dsn = f"http://bench@127.0.0.1:{sink_port}/1"
+        sink_url = f"http://127.0.0.1:{sink_port}/"
+        configs = {
+            "Sentry off": {"SENTRY_DSN": ""},
+            "default (traces 0.1)": {"SENTRY_DSN": sink_dsn, "SENTRY_TRACES_SAMPLE_RATE": "0.1"},
+            "traces 1.0": {"SENTRY_DSN": sink_dsn, "SENTRY_TRACES_SAMPLE_RATE": "1.0"},
+        }
+        samples = {(config, path): [] for config in configs for path in PATHS}
+        delivered = {config: [0, 0] for config in configs}  # [500s, events at the sink]
+        for _ in range(ROUNDS):
+            for config, variables in configs.items():
+                port = free_port()
+                with self.gunicorn(port, **variables):
+                    url = f"http://127.0.0.1:{port}"
+                    self.wrk(url + PATHS["health"], seconds=1)  # warm up
+                    for name, path in PATHS.items():
+                        before = get_json(sink_url)["events"]
+                        result = self.wrk(url + path)
+                        samples[config, name].append(result)
+                        if name == "error":
+                            delivered[config][0] += result["non_2xx"]
+                            delivered[config][1] += self.drained_events(sink_url) - before
+        return configs, samples, delivered
+
+    def burst(self, sink_port, errors=BURST_ERRORS):
+        port = free_port()
+        sink_url = f"http://127.0.0.1:{sink_port}/"
+        before = get_json(sink_url)["events"]
+        dsn = f"http://bench@127.0.0.1:{sink_port}/1"
+        with self.gunicorn(port, SENTRY_DSN=dsn, SENTRY_TRACES_SAMPLE_RATE="0.1"):
+            url = f"http://127.0.0.1:{port}{PATHS['error']}"
+
+            def status(_):
+                try:
+                    urllib.request.urlopen(url, timeout=30).close()
+                    return 200
+                except urllib.error.HTTPError as error:
+                    return error.code
+
+            with ThreadPoolExecutor(WRK_CONNECTIONS * 2) as clients:
+                statuses = list(clients.map(status, range(errors)))
+        return statuses.count(500), self.drained_events(sink_url) - before
+
+    def black_hole(self, sink_port):
+        hole_port = free_port()
+        targets = {"working sink": sink_port, "black hole": hole_port}
+        samples = {name: [] for name in targets}
+        shutdowns = {name: [] for name in targets}
+        with self.sink(hole_port, black_hole=True):
+            time.sleep(0.3)
+            for _ in range(ROUNDS):
+                for name, target in targets.items():
+                    port = free_port()
+                    with self.gunicorn(port, SENTRY_DSN=f"http://bench@127.0.0.1:{target}/1") as (_, stop):
+                        samples[name].append(self.wrk(f"http://127.0.0.1:{port}{PATHS['error']}"))
+                        shutdowns[name].append(stop())
+        return samples, shutdowns
+
+    def startup(self):
+        measure = (
+            "import time, django.core.exceptions, environ, logging\n"
+            "from core.env import env\n"
+            "t = time.perf_counter()\n"
+            "from core.sentry import init_sentry\n"
+            "init_sentry('production')\n"
+            "print((time.perf_counter() - t) * 1000)\n"
+        )
+        dsn = "http://bench@127.0.0.1:9/1"  # never contacted: nothing is captured
+        sentry_ms, check_ms = [], {"DSN set": [], "DSN unset": []}
+        for _ in range(10):
+            result = run(
+                [self.python, "-c", measure],
+                cwd=self.project,
+                env={**self.environment, **DEPLOYED, "SENTRY_DSN": dsn},
+            )
+            sentry_ms.append(float(result.stdout.split()[-1]))
+            for name, value in (("DSN set", dsn), ("DSN unset", "")):
+                started = time.perf_counter()
+                run(
+                    [self.python, "manage.py", "check"],
+                    cwd=self.project,
+                    env={**self.environment, **DEPLOYED, "SENTRY_DSN": value},
+                )
+                check_ms[name].append((time.perf_counter() - started) * 1000)
+        return median(sentry_ms), {name: median(values) for name, values in check_ms.items()}
+
+    def delivery_latency(self):
+        data_dir = self.work_dir / "bugsink-data"
+        port = free_port()
+        run(
+            [
+                sys.executable,
+                "scripts/sentry_local.py",
+                "start",
+                "--port",
+                str(port),
+                "--data-dir",
+                data_dir,
+                "--venv",
+                self.work_dir / "bugsink-venv",
+                "--env-file",
+                self.work_dir / "bugsink.env",
+            ],
+            cwd=self.project,
+        )
+        try:
+            dsn = (self.work_dir / "bugsink.env").read_text().split("SENTRY_DSN=")[1].split()[0]
+            token = (data_dir / "api-token").read_text().strip()
+            result = run(
+                [self.python, "delivery_latency.py", dsn, token, str(LATENCY_EVENTS)],
+                cwd=self.project,
+                env={**self.environment, **DEPLOYED, "SENTRY_DSN": dsn},
+            )
+            latencies = json.loads(result.stdout.splitlines()[-1])
+        finally:
+            run([sys.executable, "scripts/sentry_local.py", "stop", "--data-dir", data_dir], cwd=self.project)
+        return percentile(latencies, 0.5), percentile(latencies, 0.95)
+
+    def bake_time(self, runs=5):
+        floor = self.work_dir / "floor-template"
+        (floor / "{{cookiecutter.name}}").mkdir(parents=True)
+        (floor / "cookiecutter.json").write_text('{"name": "floor"}')
+        (floor / "{{cookiecutter.name}}" / "README.md").write_text("# {{ cookiecutter.name }}\n")
+        times = {"this template": [], "one-file template": []}
+        for index in range(runs):
+            for name, template in (("this template", TEMPLATE_DIR), ("one-file template", floor)):
+                output = self.work_dir / f"bake-{index}-{len(times[name])}-{name.split()[0]}"
+                started = time.perf_counter()
+                run([sys.executable, "-m", "cookiecutter", "--no-input", "--output-dir", output, template])
+                times[name].append((time.perf_counter() - started) * 1000)
+        return {name: median(values) for name, values in times.items()}
+
+
+def to_ms(text):
+    for unit, factor in (("us", 0.001), ("ms", 1.0), ("s", 1000.0)):
+        if text.endswith(unit):
+            return float(text[: -len(unit)]) * factor
+    raise ValueError(text)
+
+
+def versions(python):
+    script = (
+        "import django, sentry_sdk as s, gunicorn as g; print(django.__version__, s.VERSION, g.__version__)"
+    )
+    django_version, sdk, gunicorn_version = run([python, "-c", script]).stdout.split()
+    wrk_version = subprocess.run(["wrk", "-v"], capture_output=True, text=True).stdout.split()[1]
+    cpu = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        platform.processor(),
+    )
+    return (
+        f"{datetime.date.today()} · {cpu}, {os.cpu_count()} cores · Python {platform.python_version()} · "
+        f"Django {django_version} · sentry-sdk {sdk} · gunicorn {gunicorn_version} · wrk {wrk_version}"
+    )
+
+
+def report(bench):
+    lines = ["# Benchmark results", "", f"`make bench`, {versions(bench.python)}", ""]
+    sink_port = free_port()
+    with bench.sink(sink_port):
+        configs, samples, delivered = bench.throughput(sink_port)
+        burst_500s, burst_events = bench.burst(sink_port)
+        hole_samples, shutdowns = bench.black_hole(sink_port)
+    sentry_ms, check_ms = bench.startup()
+    p50, p95 = bench.delivery_latency()
+    bakes = bench.bake_time()
+
+    lines += [
+        f"## 1-2. Requests/s, one sync worker ({ROUNDS} interleaved rounds of {WRK_SECONDS} s, median)",
+        "",
+        "| configuration | health | ratio | ORM + INFO log | ratio | error path | ratio | events / 500s |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- |",
+    ]
+    base = {path: median([s["rps"] for s in samples["Sentry off", path]]) for path in PATHS}
+    for config in configs:
+        cells = []
+        for path in PATHS:
+            rps = median([s["rps"] for s in samples[config, path]])
+            cells += [f"{rps:.0f}", f"{rps / base[path]:.2f}x"]
+        sent, arrived = delivered[config]
+        cells.append(f"{arrived} / {sent}" if config != "Sentry off" else "-")
+        lines.append(f"| {config} | " + " | ".join(cells) + " |")
+    lines += [
+        "",
+        f"Burst of {BURST_ERRORS} errors ({WRK_CONNECTIONS * 2} clients, default config): "
+        f"{burst_500s} answered 500, {burst_events} events reached the sink.",
+        "",
+    ]
+
+    lines += [
+        "## 3. Start-up (median of 10)",
+        "",
+        "| measure | ms |",
+        "| --- | --- |",
+        f"| Sentry import + init (core.sentry) | {sentry_ms:.1f} |",
+    ]
+    lines += [f"| `manage.py check`, {name} | {value:.0f} |" for name, value in check_ms.items()]
+    lines += [
+        "",
+        f"## 4. Delivery latency to Bugsink ({LATENCY_EVENTS} events, raise to visible in its API)",
+        "",
+        f"p50 {p50:.1f} ms, p95 {p95:.1f} ms",
+        "",
+    ]
+
+    lines += [
+        "## 5. Sentry host that never answers (error path, default config)",
+        "",
+        "| Sentry endpoint | requests/s | p99 ms | failed requests | graceful shutdown s |",
+        "| --- | --- | --- | --- | --- |",
+    ]
+    for name, runs in hole_samples.items():
+        failed = sum(s["socket_errors"] + s["requests"] - s["non_2xx"] for s in runs)
+        lines.append(
+            f"| {name} | {median([s['rps'] for s in runs]):.0f} | {median([s['p99_ms'] for s in runs]):.1f}"
+            f" | {failed} | {median(shutdowns[name]):.2f} |"
+        )
+    ratio = median([s["p99_ms"] for s in hole_samples["black hole"]]) / median(
+        [s["p99_ms"] for s in hole_samples["working sink"]]
+    )
+    lines += ["", f"Black-hole p99 / working-sink p99: {ratio:.2f}x", ""]
+
+    bake_ratio = bakes["this template"] / bakes["one-file template"]
+    lines += [
+        "## 6. Bake time (`cookiecutter --no-input`, median of 5)",
+        "",
+        f"this template {bakes['this template']:.0f} ms, one-file template "
+        f"{bakes['one-file template']:.0f} ms ({bake_ratio:.2f}x the floor)",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def main():
+    Bench.ensure_wrk()
+    with tempfile.TemporaryDirectory(prefix="averon-bench-") as work_dir:
+        bench = Bench(Path(work_dir))
+        bench.bake_and_install()
+        text = report(bench)
+    print(text)
+    (BENCH_DIR / "RESULTS.md").write_text(text)
+
+
+if __name__ == "__main__":
+    main()
