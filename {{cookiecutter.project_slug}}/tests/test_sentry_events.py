@@ -113,13 +113,22 @@ def call_wsgi_application(path):
 def test_traces_follow_the_sample_rate(start_sentry, db):
     transport = start_sentry(SENTRY_TRACES_SAMPLE_RATE="1")
 
-    call_wsgi_application("/api/health/")
+    call_wsgi_application("/api/sentry-debug/?log=warning")
 
-    assert [trace["transaction"] for trace in transport.items("transaction")] == ["/api/health/"]
+    [trace] = transport.items("transaction")
+    assert (trace["transaction"], trace["contexts"]["trace"]["op"]) == ("/api/sentry-debug/", "http.server")
 
 
 def test_traces_are_off_at_rate_zero(start_sentry, db):
     transport = start_sentry(SENTRY_TRACES_SAMPLE_RATE="0")
+
+    call_wsgi_application("/api/sentry-debug/?log=warning")
+
+    assert transport.items("transaction") == []
+
+
+def test_health_probes_are_not_traced_even_at_rate_one(start_sentry, db):
+    transport = start_sentry(SENTRY_TRACES_SAMPLE_RATE="1")
 
     call_wsgi_application("/api/health/")
 
