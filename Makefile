@@ -1,6 +1,6 @@
 # make demo:  bake a project with the default answers into build/ and start it
 # make test:  run the template's whole test suite
-# make bench: measure what Sentry costs a baked project (bench/README.md); not a test
+# make bench: measure what Sentry costs a baked project (README: Benchmarks); not a test
 # Both create the template's virtual environment in .venv the first time.
 
 PYTHON ?= python3

@@ -245,7 +245,7 @@ class Bench:
         sink_url = f"http://127.0.0.1:{sink_port}/"
         before = get_json(sink_url)["events"]
         dsn = f"http://bench@127.0.0.1:{sink_port}/1"
-        with self.gunicorn(port, SENTRY_DSN=dsn, SENTRY_TRACES_SAMPLE_RATE="0.1"):
+        with self.gunicorn(port, SENTRY_DSN=dsn, SENTRY_TRACES_SAMPLE_RATE="0.1") as (_, stop):
             url = f"http://127.0.0.1:{port}{PATHS['error']}"
 
             def status(_):
@@ -257,6 +257,7 @@ class Bench:
 
             with ThreadPoolExecutor(WRK_CONNECTIONS * 2) as clients:
                 statuses = list(clients.map(status, range(errors)))
+            stop()  # SIGTERM: the worker sends what it still holds before it exits
         return statuses.count(500), self.drained_events(sink_url) - before
 
     def black_hole(self, sink_port):

@@ -34,15 +34,20 @@ def write_env_file(project_dir):
     env_file.chmod(0o600)
 
 
-def next_steps(project_slug):
+def next_steps(project_slug, database):
+    database_step = (
+        ["Point DATABASE_URL in .env at your PostgreSQL server first."] if database == "postgresql" else []
+    )
     return "\n".join(
         [
             "",
             f"Your backend is ready in ./{project_slug}",
+            *database_step,
             f"  cd {project_slug}",
             "  make run    # installs, migrates and serves http://127.0.0.1:8000",
             "  make test   # runs the test suite",
-            "Put your Sentry DSN in .env as SENTRY_DSN=... (docs/sentry.md explains the rest).",
+            "Put your Sentry DSN in .env as SENTRY_DSN=... (docs/sentry.md explains the rest),",
+            "or run `make sentry-local` for a local Sentry-compatible server.",
         ]
     )
 
@@ -50,4 +55,4 @@ def next_steps(project_slug):
 if __name__ == "__main__":
     answers = json.loads(r"""{{ cookiecutter | tojson }}""")
     write_env_file(Path.cwd())
-    print(next_steps(answers["project_slug"]))
+    print(next_steps(answers["project_slug"], answers["database"]))

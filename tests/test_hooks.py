@@ -63,3 +63,12 @@ def test_env_file_gets_a_fresh_secret_key_and_keeps_the_rest():
     assert "change-me" not in first
     assert first.startswith("# comment\nSECRET_KEY=") and first.endswith("\nSENTRY_DSN=\n")
     assert len(first.splitlines()[1].removeprefix("SECRET_KEY=")) >= 50
+
+
+@pytest.mark.parametrize("database, mentions_database_url", [("sqlite", False), ("postgresql", True)])
+def test_next_steps_say_how_to_run_and_where_the_dsn_goes(database, mentions_database_url):
+    steps = post_gen.next_steps("averon_backend", database)
+
+    assert "  cd averon_backend\n  make run" in steps
+    assert "SENTRY_DSN" in steps
+    assert ("DATABASE_URL" in steps) == mentions_database_url
