@@ -39,24 +39,6 @@ EXTRA_SENSITIVE_KEYS = [
 ]
 
 
-# Load balancers probe these every few seconds: tracing them costs more than it tells.
-UNTRACED_PATHS = frozenset({"/api/health/"})
-
-
-def traces_sampler(rate):
-    """Trace `rate` of requests, never the health probe, and follow the decision of the
-    service that called us when it sent one, so a distributed trace is kept whole."""
-
-    def sample(context):
-        if context.get("parent_sampled") is not None:
-            return float(context["parent_sampled"])
-        if (context.get("wsgi_environ") or {}).get("PATH_INFO") in UNTRACED_PATHS:
-            return 0.0
-        return rate
-
-    return sample
-
-
 def bad_value(variable, value, why, example):
     return ImproperlyConfigured(f"{variable}={value!r} {why}. Fix it, for example: {variable}={example}")
 
@@ -111,7 +93,8 @@ def sentry_options(environment):
         "environment": env.str("SENTRY_ENVIRONMENT", default="") or environment,
         # None lets the SDK find a release itself (SENTRY_RELEASE, then the git commit).
         "release": env.str("SENTRY_RELEASE", default="") or None,
-        "traces_sampler": traces_sampler(read_sample_rate()),
+        # A caller's sampling decision (the sentry-trace header) wins, so traces stay whole.
+        "traces_sample_rate": read_sample_rate(),
         # Only what this project uses, so start-up does not probe some 30 other libraries.
         "auto_enabling_integrations": False,
         "integrations": [
