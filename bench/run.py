@@ -28,6 +28,10 @@ from pathlib import Path
 
 BENCH_DIR = Path(__file__).resolve().parent
 TEMPLATE_DIR = BENCH_DIR.parent
+sys.path.insert(0, str(TEMPLATE_DIR))  # the suite's helpers for starting servers
+
+from tests.processes import free_port, wait_until_answering  # noqa: E402
+
 ROUNDS = 3
 WRK_SECONDS = 3
 WRK_CONNECTIONS = 4
@@ -44,29 +48,8 @@ DEPLOYED = {
 PATHS = {"health": "/api/health/", "orm": "/bench/orm/", "error": "/api/sentry-debug/"}
 
 
-def free_port():
-    import socket
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 def run(command, **options):
     return subprocess.run(command, check=True, capture_output=True, text=True, **options)
-
-
-def wait_until_answering(url, timeout=60):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            urllib.request.urlopen(url, timeout=2).close()
-            return
-        except urllib.error.HTTPError:
-            return
-        except OSError:
-            time.sleep(0.05)
-    raise TimeoutError(url)
 
 
 def get_json(url):
@@ -137,7 +120,7 @@ class Bench:
 
         try:
             if url:
-                wait_until_answering(url)
+                wait_until_answering(url, proc)
             yield proc, stop
         finally:
             if proc.poll() is None:

@@ -12,7 +12,7 @@ import math
 import sentry_sdk
 from django.core.exceptions import ImproperlyConfigured
 from sentry_sdk.integrations.django import DjangoIntegration
-from sentry_sdk.integrations.logging import LoggingIntegration
+from sentry_sdk.integrations.logging import LoggingIntegration, ignore_logger
 from sentry_sdk.scrubber import DEFAULT_DENYLIST, EventScrubber
 from sentry_sdk.utils import BadDsn, Dsn
 
@@ -115,8 +115,16 @@ def sentry_options(environment):
     return options if dsn else None
 
 
+# Loggers whose records are not worth a breadcrumb: gunicorn's access log writes one
+# line per request after the response, outside any request, so each would cost every
+# request and pile up on the worker's scope as noise.
+QUIET_LOGGERS = ("gunicorn.access",)
+
+
 def init_sentry(environment, **overrides):
     """Start Sentry when SENTRY_DSN is set; `overrides` lets tests install a transport."""
     options = sentry_options(environment)
     if options is not None:
         sentry_sdk.init(**options, **overrides)
+        for name in QUIET_LOGGERS:
+            ignore_logger(name)

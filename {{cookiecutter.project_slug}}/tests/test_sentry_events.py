@@ -69,6 +69,20 @@ def test_warning_log_is_an_event_with_info_breadcrumb(start_sentry):
     assert "loading the invoice" in breadcrumbs
 
 
+def test_access_log_lines_are_not_breadcrumbs(start_sentry):
+    transport = start_sentry()
+
+    with sentry_sdk.isolation_scope():
+        logging.getLogger("gunicorn.access").info("GET /api/orders/ 200")
+        logger.info("loading the invoice")
+        logger.warning("invoice total is negative")
+
+    [event] = transport.events
+    breadcrumbs = [crumb.get("message") for crumb in event["breadcrumbs"]["values"]]
+    assert "loading the invoice" in breadcrumbs
+    assert "GET /api/orders/ 200" not in breadcrumbs
+
+
 def test_log_event_level_error_keeps_warnings_as_breadcrumbs(start_sentry):
     transport = start_sentry(SENTRY_LOG_EVENT_LEVEL="ERROR")
 
