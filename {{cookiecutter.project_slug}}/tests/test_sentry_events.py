@@ -146,7 +146,9 @@ def test_traces_are_off_at_rate_zero(start_sentry, db):
     assert transport.items("transaction") == []
 
 
-def test_health_probes_bypass_sentry_even_at_rate_one(start_sentry, db):
+# transactional_db: the probe closes unusable connections as a request would, and a
+# connection inside the test's transaction looks unusable to PostgreSQL's backend.
+def test_health_probes_bypass_sentry_even_at_rate_one(start_sentry, transactional_db):
     transport = start_sentry(SENTRY_TRACES_SAMPLE_RATE="1")
 
     status, body = call_wsgi_application("/api/health/")
