@@ -103,9 +103,9 @@ def sentry_options(environment):
             DjangoIntegration(middleware_spans=False, signals_spans=False, cache_spans=False),
             LoggingIntegration(level=logging.INFO, event_level=read_log_event_level()),
         ],
-        # One thread per process sends events while requests keep the worker busy: in a
-        # burst of errors it falls behind, and the SDK's default queue of 100 envelopes
-        # drops the rest. 1,000 rides out a burst for a few MB of memory at most.
+        # One thread per process sends envelopes one request at a time: over a real
+        # network (tens of ms each) a burst of errors outruns it, and the SDK's default
+        # queue of 100 drops the rest. 1,000 rides out a burst for a few MB at most.
         "transport_queue_size": 1000,
         # Form and JSON bodies up to about 10 kB are attached to error events.
         "max_request_body_size": "medium",
