@@ -9,11 +9,11 @@ is written to bench/RESULTS.md. Loopback only; every run is bounded in time.
 """
 
 import datetime
+import itertools
 import json
 import os
 import platform
 import shutil
-import signal
 import statistics
 import subprocess
 import sys
@@ -30,7 +30,7 @@ BENCH_DIR = Path(__file__).resolve().parent
 TEMPLATE_DIR = BENCH_DIR.parent
 sys.path.insert(0, str(TEMPLATE_DIR))  # the suite's helpers for starting servers
 
-from tests.processes import free_port, wait_until_answering  # noqa: E402
+from tests.processes import free_port, start_server, stop_server  # noqa: E402
 
 ROUNDS = 3
 WRK_SECONDS = 3
@@ -72,6 +72,7 @@ class Bench:
         self.project = None
         self.python = None
         self.environment = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "SENTRY_"))}
+        self.log_numbers = itertools.count()
 
     # --- set-up ---------------------------------------------------------------------
 
@@ -97,35 +98,22 @@ class Bench:
 
     @contextmanager
     def process(self, command, url=None, **variables):
-        """A server in its own process group; yields (process, stop) where stop()
-        sends SIGTERM and returns how many seconds the shutdown took."""
+        """A server in its own process group; yields (process, stop) where stop() sends
+        SIGTERM (once) and returns how many seconds the graceful shutdown took."""
+        log = self.work_dir / f"server-{next(self.log_numbers)}.log"
         env = {**self.environment, **DEPLOYED, **variables}
-        proc = subprocess.Popen(
-            command,
-            cwd=self.project,
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-            start_new_session=True,
-        )
+        proc = start_server(command, url, log, cwd=self.project, env=env)
         shutdown = {}
 
         def stop():
             if "seconds" not in shutdown:
-                started = time.monotonic()
-                os.killpg(proc.pid, signal.SIGTERM)
-                proc.wait(timeout=120)
-                shutdown["seconds"] = time.monotonic() - started
+                shutdown["seconds"] = stop_server(proc, timeout=120)
             return shutdown["seconds"]
 
         try:
-            if url:
-                wait_until_answering(url, proc)
             yield proc, stop
         finally:
-            if proc.poll() is None:
-                os.killpg(proc.pid, signal.SIGKILL)
-                proc.wait()
+            stop()
 
     def gunicorn(self, port, **variables):
         command = [

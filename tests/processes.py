@@ -1,4 +1,5 @@
-"""Start servers the way users do, on free loopback ports, and always stop them."""
+"""Start servers the way users do, on free loopback ports, wait for what they do, and
+always stop them."""
 
 import os
 import signal
@@ -31,15 +32,28 @@ def wait_until_answering(url, process, timeout=60):
     raise TimeoutError(f"{url} did not answer within {timeout} s")
 
 
+def wait_for(condition, timeout=20, what="the condition"):
+    """Poll `condition` until it returns something truthy, and return that."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = condition()
+        if value:
+            return value
+        time.sleep(0.1)
+    raise AssertionError(f"{what} did not hold within {timeout} s")
+
+
 def start_server(command, url, log_path, **popen_options):
-    """Start a server in its own process group, logging to `log_path`, and wait for it."""
+    """Start a server in its own process group, logging to `log_path`, and wait until
+    `url` answers (None: don't wait, for a server that never answers)."""
     log = open(log_path, "wb")  # noqa: SIM115 (closed by stop_server)
     process = subprocess.Popen(
         command, stdout=log, stderr=subprocess.STDOUT, start_new_session=True, **popen_options
     )
     process.log = log
     try:
-        wait_until_answering(url, process)
+        if url:
+            wait_until_answering(url, process)
     except Exception:
         stop_server(process)
         raise
@@ -47,7 +61,9 @@ def start_server(command, url, log_path, **popen_options):
 
 
 def stop_server(process, timeout=20):
-    """SIGTERM the server's whole process group (gunicorn's workers too), then wait."""
+    """SIGTERM the server's whole process group (gunicorn's workers too), wait, and
+    return how many seconds the shutdown took."""
+    started = time.monotonic()
     try:
         os.killpg(process.pid, signal.SIGTERM)
         process.wait(timeout=timeout)
@@ -58,3 +74,4 @@ def stop_server(process, timeout=20):
         process.wait()
     finally:
         process.log.close()
+    return time.monotonic() - started

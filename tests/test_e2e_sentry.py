@@ -2,7 +2,6 @@
 server (Bugsink), and what Bugsink stored is read back through its API."""
 
 import json
-import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -11,7 +10,7 @@ import uuid
 import pytest
 
 from tests.conftest import DEPLOYED_ENVIRONMENT, run
-from tests.processes import free_port, start_server, stop_server
+from tests.processes import free_port, start_server, stop_server, wait_for
 from tests.test_generated_project import project_environment
 
 # One worker runs all of these, so one Bugsink serves them (pytest-xdist --dist loadgroup).
@@ -20,16 +19,6 @@ pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("bugsink")]
 RELEASE = "averon-e2e@1.0.0"
 # How long Bugsink may take to show what the SDK sent; events usually land in milliseconds.
 ARRIVAL_TIMEOUT = 20
-
-
-def wait_for(condition, timeout=ARRIVAL_TIMEOUT):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = condition()
-        if value:
-            return value
-        time.sleep(0.2)
-    raise AssertionError(f"not seen in Bugsink within {timeout} s")
 
 
 class BugsinkProject:
@@ -49,7 +38,11 @@ class BugsinkProject:
         return [self.bugsink.api("GET", f"events/{event['id']}/")["data"] for event in listed]
 
     def wait_for_issues(self, count):
-        return wait_for(lambda: (issues := self.issues()) and len(issues) >= count and issues)
+        return wait_for(
+            lambda: (issues := self.issues()) and len(issues) >= count and issues,
+            ARRIVAL_TIMEOUT,
+            f"{count} issues in Bugsink",
+        )
 
     def all_event_data(self):
         return [data for issue in self.issues() for data in self.events(issue)]
@@ -136,7 +129,11 @@ def test_repeated_errors_are_events_of_the_same_issue(served, bugsink_project):
     for _ in range(3):
         assert served.request("/api/sentry-debug/") == 500
 
-    wait_for(lambda: sum(issue["digested_event_count"] for issue in bugsink_project.issues()) == 3)
+    wait_for(
+        lambda: sum(issue["digested_event_count"] for issue in bugsink_project.issues()) == 3,
+        ARRIVAL_TIMEOUT,
+        "3 events in Bugsink",
+    )
     [issue] = bugsink_project.issues()
     assert issue["digested_event_count"] == 3
 

@@ -5,7 +5,6 @@ a capturing Sentry endpoint on loopback: nothing lost, a clean SIGTERM."""
 import json
 import os
 import signal
-import time
 import urllib.error
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
@@ -13,7 +12,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from tests.conftest import DEPLOYED_ENVIRONMENT, bake_ok, load_module
-from tests.processes import free_port, start_server, stop_server
+from tests.processes import free_port, start_server, stop_server, wait_for
 from tests.test_generated_project import project_environment
 
 # Bounds of the burst: request count, parallel clients, and seconds for each request.
@@ -39,13 +38,6 @@ def get(url, headers=None):
             return response.status, response.headers, response.read()
     except urllib.error.HTTPError as error:
         return error.code, error.headers, error.read()
-
-
-def wait_for(condition, timeout=20):
-    deadline = time.monotonic() + timeout
-    while not condition() and time.monotonic() < deadline:
-        time.sleep(0.1)
-    return condition()
 
 
 def test_make_serve_answers_with_static_files_and_json_logs(project, project_python, postgres, tmp_path):
@@ -128,7 +120,9 @@ def test_burst_against_two_workers_loses_no_event_and_stops_cleanly(
 
             assert [s for path, s in statuses if path == "/api/health/" and s != 200] == []
             assert failed_debug == paths.count("/api/sentry-debug/")
-            assert wait_for(lambda: len(sentry.events()) >= failed_debug)
+            wait_for(
+                lambda: len(sentry.events()) >= failed_debug, what=f"{failed_debug} events at the endpoint"
+            )
             events = sentry.events()
             assert len({event["event_id"] for event in events}) == len(events) == failed_debug
             assert {event["exception"]["values"][0]["type"] for event in events} == {"ZeroDivisionError"}
