@@ -11,16 +11,21 @@ import math
 
 import sentry_sdk
 from django.core.exceptions import ImproperlyConfigured
-from sentry_sdk.integrations.django import DjangoIntegration
+from django.db.models.query import QuerySet
 from sentry_sdk.integrations.logging import LoggingIntegration, ignore_logger
 from sentry_sdk.scrubber import DEFAULT_DENYLIST, EventScrubber
+from sentry_sdk.serializer import add_global_repr_processor
 from sentry_sdk.utils import BadDsn, Dsn
+from sentry_sdk.utils import logger as sdk_logger
 
 from core.env import env
+from core.sentry_frames import ProjectFrameVariablesIntegration
 
 DEFAULT_TRACES_SAMPLE_RATE = "{{ cookiecutter.sentry_traces_sample_rate | trim }}"
 DEFAULT_LOG_EVENT_LEVEL = "{{ cookiecutter.sentry_log_event_level }}"
 LOG_EVENT_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+# Which stack frames of an error carry their local variables (core.sentry_frames).
+LOCAL_VARIABLES_CHOICES = ("project", "all", "none")
 
 # Form and JSON fields the SDK's own denylist misses: Django's password forms use
 # these names, and an email address is personal data we promise not to send.
@@ -80,6 +85,18 @@ def read_log_event_level():
     return logging.getLevelName(level)
 
 
+def read_local_variables():
+    choice = env.str("SENTRY_LOCAL_VARIABLES", default="project").strip().lower()
+    if choice not in LOCAL_VARIABLES_CHOICES:
+        raise bad_value(
+            "SENTRY_LOCAL_VARIABLES",
+            choice,
+            f"must be one of {', '.join(LOCAL_VARIABLES_CHOICES)}",
+            "project (variables of this project's own frames only)",
+        )
+    return choice
+
+
 def sentry_options(environment):
     """The keyword arguments for sentry_sdk.init(), or None when Sentry is off.
 
@@ -88,6 +105,7 @@ def sentry_options(environment):
     caught on the laptop, not on the first deploy that sets a DSN.
     """
     dsn = read_dsn()
+    local_variables = read_local_variables()
     options = {
         "dsn": dsn,
         "environment": env.str("SENTRY_ENVIRONMENT", default="") or environment,
@@ -96,13 +114,10 @@ def sentry_options(environment):
         # A caller's sampling decision (the sentry-trace header) wins, so traces stay whole.
         "traces_sample_rate": read_sample_rate(),
         # Only what this project uses, so start-up does not probe some 30 other libraries.
+        # Requests are core.sentry_middleware's, not the SDK's DjangoIntegration (why: there).
         "auto_enabling_integrations": False,
-        "integrations": [
-            # A span per signal receiver (and per middleware, already off by default) costs
-            # every request, sampled or not; SQL queries and templates keep their spans.
-            DjangoIntegration(middleware_spans=False, signals_spans=False, cache_spans=False),
-            LoggingIntegration(level=logging.INFO, event_level=read_log_event_level()),
-        ],
+        "integrations": [LoggingIntegration(level=logging.INFO, event_level=read_log_event_level())],
+        "include_local_variables": local_variables != "none",
         # One thread per process sends envelopes one request at a time: over a real
         # network (tens of ms each) a burst of errors outruns it, and the SDK's default
         # queue of 100 drops the rest. 1,000 rides out a burst for a few MB at most.
@@ -112,13 +127,25 @@ def sentry_options(environment):
         # Personal data stays off (the SDK's default): no cookies, user IP or user fields.
         "event_scrubber": EventScrubber(denylist=DEFAULT_DENYLIST + EXTRA_SENSITIVE_KEYS, recursive=True),
     }
+    if local_variables == "project":
+        options["integrations"].append(ProjectFrameVariablesIntegration())
     return options if dsn else None
 
 
-# Loggers whose records are not worth a breadcrumb: gunicorn's access log writes one
-# line per request after the response, outside any request, so each would cost every
-# request and pile up on the worker's scope as noise.
-QUIET_LOGGERS = ("gunicorn.access",)
+# Loggers whose records are neither breadcrumbs nor events. The access logs (gunicorn's,
+# runserver's django.server) write a line per request after the response, outside any
+# request: noise on the worker's scope. django.request logs every 404 as a warning and
+# every 500 as an error whose exception core.sentry_middleware has already captured.
+QUIET_LOGGERS = ("gunicorn.access", "django.server", "django.request")
+
+
+@add_global_repr_processor
+def unevaluated_queryset_repr(value, hint):
+    """A QuerySet among a frame's local variables is named, not run: repr() would send
+    its query to the database while the error is being reported."""
+    if isinstance(value, QuerySet) and value._result_cache is None:
+        return f"<{type(value).__name__} of {value.model.__name__}, not evaluated>"
+    return NotImplemented
 
 
 def init_sentry(environment, **overrides):
@@ -128,3 +155,7 @@ def init_sentry(environment, **overrides):
         sentry_sdk.init(**options, **overrides)
         for name in QUIET_LOGGERS:
             ignore_logger(name)
+        # The SDK writes debug lines on every request and drops them in a filter unless
+        # its debug option (SENTRY_DEBUG) is on; a level stops them before they are built.
+        debug = sentry_sdk.get_client().options["debug"]
+        sdk_logger.setLevel(logging.DEBUG if debug else logging.CRITICAL + 1)

@@ -93,3 +93,13 @@ def test_release_comes_from_sentry_release(monkeypatch):
     monkeypatch.setenv("SENTRY_RELEASE", "backend@1.2.3")
 
     assert sentry_options("production")["release"] == "backend@1.2.3"
+
+
+def test_unknown_local_variables_choice_stops_start_up(monkeypatch):
+    monkeypatch.setenv("SENTRY_DSN", "")
+    monkeypatch.setenv("SENTRY_LOCAL_VARIABLES", "some")
+
+    with pytest.raises(ImproperlyConfigured) as error:
+        init_sentry("development")
+
+    assert "SENTRY_LOCAL_VARIABLES='some' must be one of project, all, none" in str(error.value)

@@ -1,0 +1,238 @@
+"""core.sentry_middleware and core.sentry_frames: what each request hands the SDK's
+transport, checked in the envelopes it captured."""
+
+import json
+import logging
+
+import pytest
+import sentry_sdk
+from django.contrib.auth.models import User
+from django.http import HttpResponse
+from django.test import Client
+from django.urls import path
+
+from core.sentry_frames import is_project_file
+
+logger = logging.getLogger("api")
+
+TRACE_ID = "771a43a4192642f0b136d5159a501700"
+PARENT_SPAN_ID = "b0e6f15b45c36b12"
+
+
+def failing_view(request, order_id):
+    lookup = User.objects.filter(pk=order_id)  # noqa: F841 (a local the event must show unevaluated)
+    raise KeyError(f"order {order_id}")
+
+
+def tagging_view(request):
+    sentry_sdk.set_tag("customer", request.GET["customer"])
+    logger.info("served customer %s", request.GET["customer"])
+    if "fail" in request.GET:
+        raise RuntimeError("failed for this customer")
+    return HttpResponse("ok")
+
+
+def querying_view(request):
+    return HttpResponse(str(User.objects.filter(username="nobody").exists()))
+
+
+def warning_view(request):
+    logger.warning("stock is low")
+    return HttpResponse("ok")
+
+
+class FailingMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.path == "/broken-middleware/":
+            raise ValueError("middleware failed")
+        return self.get_response(request)
+
+
+urlpatterns = [
+    path("orders/<int:order_id>/", failing_view),
+    path("tagging/", tagging_view),
+    path("query/", querying_view),
+    path("warning/", warning_view),
+]
+
+
+@pytest.fixture
+def client(settings):
+    settings.ROOT_URLCONF = __name__
+    settings.ALLOWED_HOSTS = ["testserver"]
+    settings.MIDDLEWARE = [*settings.MIDDLEWARE, f"{__name__}.FailingMiddleware"]
+    return Client(raise_request_exception=False)
+
+
+@pytest.mark.django_db
+def test_error_is_reported_unhandled_under_its_url_pattern(start_sentry, client):
+    transport = start_sentry()
+
+    assert client.get("/orders/7/").status_code == 500
+
+    [event] = transport.events
+    [exception] = event["exception"]["values"]
+    assert exception["type"] == "KeyError"
+    assert exception["mechanism"]["handled"] is False
+    assert event["transaction"] == "/orders/<int:order_id>/"
+    assert event["request"]["url"] == "http://testserver/orders/7/"
+    assert event["request"]["method"] == "GET"
+
+
+@pytest.mark.django_db
+def test_exception_in_a_middleware_is_reported(start_sentry, client):
+    transport = start_sentry()
+
+    assert client.get("/broken-middleware/").status_code == 500
+
+    [event] = transport.events
+    assert event["exception"]["values"][0]["type"] == "ValueError"
+
+
+@pytest.mark.django_db
+def test_queryset_variable_is_named_not_queried(start_sentry, client, django_assert_num_queries):
+    transport = start_sentry(SENTRY_LOCAL_VARIABLES="all")
+
+    with django_assert_num_queries(0):
+        client.get("/orders/7/")
+
+    view_frame = transport.events[0]["exception"]["values"][0]["stacktrace"]["frames"][-1]
+    assert view_frame["vars"]["lookup"] == "<QuerySet of User, not evaluated>"
+
+
+@pytest.mark.django_db
+def test_only_project_frames_keep_local_variables_by_default(start_sentry, client):
+    transport = start_sentry()
+
+    client.get("/orders/7/")
+
+    frames = transport.events[0]["exception"]["values"][0]["stacktrace"]["frames"]
+    project_frames = [frame for frame in frames if is_project_file(frame["abs_path"])]
+    library_frames = [frame for frame in frames if not is_project_file(frame["abs_path"])]
+    assert [frame["function"] for frame in project_frames] == ["failing_view"]
+    assert project_frames[0]["vars"]["order_id"] == "7"
+    assert library_frames and all("vars" not in frame for frame in library_frames)
+    assert all(frame.get("context_line") for frame in frames)  # source context everywhere
+
+
+@pytest.mark.parametrize("choice, library_vars, view_vars", [("all", True, True), ("none", False, False)])
+@pytest.mark.django_db
+def test_local_variables_setting(start_sentry, client, choice, library_vars, view_vars):
+    transport = start_sentry(SENTRY_LOCAL_VARIABLES=choice)
+
+    client.get("/orders/7/")
+
+    *library_frames, view_frame = transport.events[0]["exception"]["values"][0]["stacktrace"]["frames"]
+    assert any("vars" in frame for frame in library_frames) == library_vars
+    assert ("vars" in view_frame) == view_vars
+
+
+def test_library_files_inside_the_project_folder_are_not_project_files(settings):
+    import django
+
+    assert is_project_file(str(settings.BASE_DIR / "api" / "views.py"))
+    assert not is_project_file(django.__file__)
+    assert not is_project_file("/elsewhere/app.py")
+
+
+@pytest.mark.django_db
+def test_tags_and_breadcrumbs_stay_with_their_request(start_sentry, client):
+    transport = start_sentry()
+
+    client.get("/tagging/", {"customer": "first"})
+    client.get("/tagging/", {"customer": "second", "fail": "1"})
+
+    [event] = transport.events
+    assert event["tags"]["customer"] == "second"
+    breadcrumbs = [crumb["message"] for crumb in event["breadcrumbs"]["values"]]
+    assert "served customer second" in breadcrumbs
+    assert "served customer first" not in breadcrumbs
+
+
+@pytest.mark.django_db
+def test_warning_logged_in_a_request_carries_the_request(start_sentry, client):
+    transport = start_sentry()
+
+    client.get("/warning/", {"page": "2"})
+
+    [event] = transport.events
+    assert event["logentry"]["message"] == "stock is low"
+    assert event["request"]["query_string"] == "page=2"
+    assert event["transaction"] == "/warning/"
+
+
+@pytest.mark.django_db
+def test_not_found_is_not_an_event(start_sentry, client):
+    transport = start_sentry()
+
+    assert client.get("/no-such-page/").status_code == 404
+
+    assert transport.envelopes == []
+
+
+@pytest.mark.django_db
+def test_sampled_request_has_a_span_per_sql_query(start_sentry, client):
+    transport = start_sentry(SENTRY_TRACES_SAMPLE_RATE="1")
+
+    client.get("/query/")
+
+    [trace] = transport.items("transaction")
+    assert trace["transaction"] == "/query/"
+    assert trace["contexts"]["trace"]["status"] == "ok"
+    [span] = [span for span in trace["spans"] if span["op"] == "db"]
+    assert "auth_user" in span["description"] and span["data"]["db.system"] == "sqlite"
+
+
+@pytest.mark.django_db
+def test_callers_trace_is_continued_and_its_sampling_decision_kept(start_sentry, client):
+    transport = start_sentry(SENTRY_TRACES_SAMPLE_RATE="0")
+
+    client.get("/query/", headers={"sentry-trace": f"{TRACE_ID}-{PARENT_SPAN_ID}-1"})
+    client.get("/query/", headers={"sentry-trace": f"{TRACE_ID}-{PARENT_SPAN_ID}-0"})
+
+    [trace] = transport.items("transaction")
+    assert trace["contexts"]["trace"]["trace_id"] == TRACE_ID
+    assert trace["contexts"]["trace"]["parent_span_id"] == PARENT_SPAN_ID
+
+
+@pytest.mark.django_db
+def test_error_belongs_to_the_callers_trace(start_sentry, client):
+    transport = start_sentry()
+
+    client.get("/orders/7/", headers={"sentry-trace": f"{TRACE_ID}-{PARENT_SPAN_ID}-0"})
+
+    assert transport.events[0]["contexts"]["trace"]["trace_id"] == TRACE_ID
+
+
+@pytest.mark.django_db
+def test_json_body_is_attached_and_scrubbed(start_sentry, client):
+    transport = start_sentry()
+    body = {"order": {"note": "ring twice", "password": "nested-secret"}}
+
+    client.post("/orders/7/", json.dumps(body), content_type="application/json")
+
+    [event] = transport.events
+    assert event["request"]["data"]["order"]["note"] == "ring twice"
+    assert b"nested-secret" not in transport.sent_bytes
+
+
+@pytest.mark.django_db
+def test_body_over_the_size_limit_is_left_out(start_sentry, client):
+    transport = start_sentry()
+
+    client.post("/orders/7/", {"note": "x" * 20_000})
+
+    [event] = transport.events
+    assert "data" not in event["request"] or not event["request"]["data"]
+    assert b"x" * 1000 not in transport.sent_bytes
+
+
+@pytest.mark.django_db
+def test_sentry_off_leaves_requests_alone(client):
+    assert not sentry_sdk.get_client().is_active()
+
+    assert client.get("/query/").status_code == 200
+    assert client.get("/orders/7/").status_code == 500
