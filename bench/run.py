@@ -136,7 +136,9 @@ class Bench:
         return self.process(command, f"http://127.0.0.1:{port}/api/health/", **variables)
 
     def sink(self, port, black_hole=False):
-        command = [self.python, "sink.py", str(port)] + (["--black-hole"] if black_hole else [])
+        # On wrk's core: the sink stands in for a Sentry host on another machine, so its
+        # parsing must not take CPU from the worker being measured.
+        command = ["taskset", "-c", "1", self.python, "sink.py", str(port)] + (["--black-hole"] if black_hole else [])
         return self.process(command, None if black_hole else f"http://127.0.0.1:{port}/")
 
     # --- measurements -------------------------------------------------------------------

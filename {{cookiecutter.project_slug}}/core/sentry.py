@@ -117,7 +117,8 @@ def sentry_options(environment):
         # Requests are core.sentry_middleware's, not the SDK's DjangoIntegration (why: there).
         "auto_enabling_integrations": False,
         "integrations": [LoggingIntegration(level=logging.INFO, event_level=read_log_event_level())],
-        "include_local_variables": local_variables != "none",
+        # "project" leaves the SDK's collection off and adds its own (core.sentry_frames).
+        "include_local_variables": local_variables == "all",
         # One thread per process sends envelopes one request at a time: over a real
         # network (tens of ms each) a burst of errors outruns it, and the SDK's default
         # queue of 100 drops the rest. 1,000 rides out a burst for a few MB at most.

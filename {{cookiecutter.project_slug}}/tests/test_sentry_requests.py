@@ -24,6 +24,14 @@ def failing_view(request, order_id):
     raise KeyError(f"order {order_id}")
 
 
+def chained_view(request):
+    attempt = "first"
+    try:
+        failing_view(request, 3)
+    except KeyError as error:
+        raise RuntimeError(f"{attempt} attempt failed") from error
+
+
 def tagging_view(request):
     sentry_sdk.set_tag("customer", request.GET["customer"])
     logger.info("served customer %s", request.GET["customer"])
@@ -53,6 +61,7 @@ class FailingMiddleware:
 
 urlpatterns = [
     path("orders/<int:order_id>/", failing_view),
+    path("chained/", chained_view),
     path("tagging/", tagging_view),
     path("query/", querying_view),
     path("warning/", warning_view),
@@ -116,6 +125,18 @@ def test_only_project_frames_keep_local_variables_by_default(start_sentry, clien
     assert project_frames[0]["vars"]["order_id"] == "7"
     assert library_frames and all("vars" not in frame for frame in library_frames)
     assert all(frame.get("context_line") for frame in frames)  # source context everywhere
+
+
+@pytest.mark.django_db
+def test_each_chained_exception_keeps_its_project_frame_variables(start_sentry, client):
+    transport = start_sentry()
+
+    client.get("/chained/")
+
+    cause, error = transport.events[0]["exception"]["values"]
+    assert (cause["type"], error["type"]) == ("KeyError", "RuntimeError")
+    assert cause["stacktrace"]["frames"][-1]["vars"]["order_id"] == "3"
+    assert error["stacktrace"]["frames"][-1]["vars"]["attempt"] == "'first'"
 
 
 @pytest.mark.parametrize("choice, library_vars, view_vars", [("all", True, True), ("none", False, False)])
