@@ -1,14 +1,20 @@
-"""SENTRY_LOCAL_VARIABLES=project: local variables only on this project's own frames.
+"""What each stack frame of an error carries, for a fraction of what the SDK spends on it.
 
-An error in a view passes through a dozen Django and library frames, each holding the
-request, the handler and the middleware chain; serialising all of their variables was
-the largest share of what reporting one error cost (docs/sentry.md, "Performance").
-The variables that explain a bug are nearly always in the project's own frames, so by
-default only those get them; every frame keeps its file, line and source context.
+`make bench` found two costs in every captured error (docs/sentry.md, "What Sentry
+costs"), both from the SDK's per-frame work:
 
-The SDK collects variables for every frame or for none (include_local_variables), so
-this runs with it off and adds the project frames' variables from the exception's own
-traceback, serialised by the SDK's serializer as it would have done.
+- Source context: the SDK reads and splits each frame's whole source file again for
+  every error. Here the lines come from the standard library's linecache, which reads
+  a file once, through the SDK's own function; every frame keeps its five lines.
+- Local variables: an error in a view passes through a dozen Django and library frames,
+  each holding the request, the handler and the middleware chain, and serialising them
+  was the largest share of the event. The variables that explain a bug are nearly
+  always in the project's own frames, so with SENTRY_LOCAL_VARIABLES=project (the
+  default) only those get them, taken from the exception's traceback and serialised by
+  the SDK's serializer as it would have done.
+
+The SDK's own collection of both is turned off in core.sentry; this integration's event
+processor adds them back before the SDK serialises the event.
 """
 
 import os
@@ -18,7 +24,7 @@ import sentry_sdk
 from sentry_sdk.integrations import Integration
 from sentry_sdk.scope import add_global_event_processor
 from sentry_sdk.serializer import serialize
-from sentry_sdk.utils import walk_exception_chain
+from sentry_sdk.utils import get_lines_from_file, walk_exception_chain
 
 from core.env import BASE_DIR
 
@@ -31,29 +37,50 @@ def is_project_file(path):
     return path.startswith(PROJECT_DIR) and not path.startswith(LIBRARY_DIRS)
 
 
-class ProjectFrameVariablesIntegration(Integration):
-    identifier = "project_frame_variables"
+class FrameDetailIntegration(Integration):
+    identifier = "frame_detail"
+
+    def __init__(self, project_variables):
+        self.project_variables = project_variables
 
     @staticmethod
     def setup_once():
-        add_global_event_processor(add_project_frame_variables)
+        add_global_event_processor(add_frame_detail)
 
 
-def add_project_frame_variables(event, hint):
+def add_frame_detail(event, hint):
+    client = sentry_sdk.get_client()
+    integration = client.get_integration(FrameDetailIntegration)
+    if integration is None:
+        return event  # Sentry started without it, as some tests do
     exc_info = (hint or {}).get("exc_info")
-    if exc_info is None or sentry_sdk.get_client().get_integration(ProjectFrameVariablesIntegration) is None:
-        return event
-    project_locals = {}
+    project_locals = project_frame_locals(exc_info) if integration.project_variables and exc_info else {}
+    for frame in stack_frames(event):
+        path, lineno = frame.get("abs_path"), frame.get("lineno")
+        if path and lineno and "context_line" not in frame:
+            pre, line, post = get_lines_from_file(path, lineno - 1, client.options["max_value_length"])
+            frame.update(pre_context=pre, context_line=line, post_context=post)
+        variables = project_locals.get((path, lineno, frame.get("function")))
+        if variables is not None:
+            frame["vars"] = serialize(dict(variables), is_vars=True)
+    return event
+
+
+def stack_frames(event):
+    for section in ("exception", "threads"):
+        for value in (event.get(section) or {}).get("values", []):
+            yield from (value.get("stacktrace") or {}).get("frames", [])
+
+
+def project_frame_locals(exc_info):
+    """Each project frame's variables in the exception and its causes, keyed the way the
+    SDK describes the frame (absolute path, line, function)."""
+    found = {}
     for _, _, traceback in walk_exception_chain(exc_info):
         while traceback is not None:
             code = traceback.tb_frame.f_code
-            path = os.path.abspath(code.co_filename)  # as the SDK writes abs_path
+            path = os.path.abspath(code.co_filename)
             if is_project_file(path):
-                project_locals[path, traceback.tb_lineno, code.co_name] = traceback.tb_frame.f_locals
+                found[path, traceback.tb_lineno, code.co_name] = traceback.tb_frame.f_locals
             traceback = traceback.tb_next
-    for value in (event.get("exception") or {}).get("values", []):
-        for frame in (value.get("stacktrace") or {}).get("frames", []):
-            key = (frame.get("abs_path"), frame.get("lineno"), frame.get("function"))
-            if key in project_locals:
-                frame["vars"] = serialize(dict(project_locals[key]), is_vars=True)
-    return event
+    return found

@@ -136,6 +136,7 @@ def test_each_chained_exception_keeps_its_project_frame_variables(start_sentry, 
     cause, error = transport.events[0]["exception"]["values"]
     assert (cause["type"], error["type"]) == ("KeyError", "RuntimeError")
     assert cause["stacktrace"]["frames"][-1]["vars"]["order_id"] == "3"
+    assert "raise KeyError" in cause["stacktrace"]["frames"][-1]["context_line"]
     assert error["stacktrace"]["frames"][-1]["vars"]["attempt"] == "'first'"
 
 
