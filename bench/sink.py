@@ -1,5 +1,5 @@
 """A local Sentry envelope sink for the benchmark, run in its own process: it answers
-every envelope at once, counts the events in them, and reports the count on GET.
+every envelope at once, counts them and the events in them, and reports both on GET.
 `python sink.py PORT [--black-hole]`, run in a baked project (it reads envelopes with
 the project's own test helper): with --black-hole it accepts connections and never
 answers, as a Sentry host whose network has gone silent."""
@@ -17,6 +17,7 @@ from tests.envelope_server import envelope_items
 class Sink(ThreadingHTTPServer):
     daemon_threads = True
     events = 0
+    envelopes = 0
     lock = threading.Lock()
 
 
@@ -33,10 +34,11 @@ class SinkHandler(BaseHTTPRequestHandler):
         events = sum(1 for header, _ in envelope_items(body) if header.get("type") == "event")
         with self.server.lock:
             self.server.events += events
+            self.server.envelopes += 1
         self.reply(b"{}")
 
     def do_GET(self):
-        self.reply(json.dumps({"events": self.server.events}).encode())
+        self.reply(json.dumps({"events": self.server.events, "envelopes": self.server.envelopes}).encode())
 
     def reply(self, body):
         self.send_response(200)
