@@ -7,6 +7,7 @@ import logging
 import pytest
 import sentry_sdk
 from django.contrib.auth.models import User
+from django.db import connection
 from django.http import HttpResponse
 from django.test import Client
 from django.urls import path
@@ -205,7 +206,7 @@ def test_sampled_request_has_a_span_per_sql_query(start_sentry, client):
     assert trace["transaction"] == "/query/"
     assert trace["contexts"]["trace"]["status"] == "ok"
     [span] = [span for span in trace["spans"] if span["op"] == "db"]
-    assert "auth_user" in span["description"] and span["data"]["db.system"] == "sqlite"
+    assert "auth_user" in span["description"] and span["data"]["db.system"] == connection.vendor
 
 
 @pytest.mark.django_db
