@@ -202,6 +202,7 @@ class Bench:
         sink_url = f"http://127.0.0.1:{sink_port}/"
         configs = {
             "Sentry off": {"SENTRY_DSN": ""},
+            "traces 0 (errors only)": {"SENTRY_DSN": sink_dsn, "SENTRY_TRACES_SAMPLE_RATE": "0"},
             "default (traces 0.1)": {"SENTRY_DSN": sink_dsn, "SENTRY_TRACES_SAMPLE_RATE": "0.1"},
             "traces 1.0": {"SENTRY_DSN": sink_dsn, "SENTRY_TRACES_SAMPLE_RATE": "1.0"},
         }
