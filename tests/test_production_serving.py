@@ -76,14 +76,20 @@ def test_make_serve_answers_with_static_files_and_json_logs(project, project_pyt
         https = {"X-Forwarded-Proto": "https", "X-Request-ID": "probe-1234"}
         status, headers, _ = get(url + "/api/sentry-debug/?log=warning", https)
         assert (status, headers["X-Request-ID"]) == (200, "probe-1234")
+        # gunicorn writes the access line after the response has gone out.
+        wait_for(
+            lambda: any(
+                "request_id=probe-1234" in line and "status=200" in line
+                for line in log.read_text().splitlines()
+            ),
+            what="the access log line of the request",
+        )
     finally:
         stop_server(server)
 
-    lines = log.read_text().splitlines()
-    app_lines = [json.loads(line) for line in lines if line.startswith("{")]
+    app_lines = [json.loads(line) for line in log.read_text().splitlines() if line.startswith("{")]
     [called] = [line for line in app_lines if line["message"].startswith("Sentry debug route called")]
     assert (called["level"], called["request_id"]) == ("INFO", "probe-1234")
-    assert any("request_id=probe-1234" in line and "status=200" in line for line in lines)
 
 
 def test_burst_against_two_workers_loses_no_event_and_stops_cleanly(
