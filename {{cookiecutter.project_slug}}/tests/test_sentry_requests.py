@@ -231,6 +231,20 @@ def test_error_belongs_to_the_callers_trace(start_sentry, client):
 
 
 @pytest.mark.django_db
+def test_credential_and_client_address_headers_are_left_out(start_sentry, client):
+    transport = start_sentry()
+    private = {"X-Api-Key": "key-secret", "X-Forwarded-For": "203.0.113.7", "X-Real-IP": "203.0.113.8"}
+
+    client.get("/orders/7/", headers={**private, "X-Client-Version": "ios-4.2"})
+
+    headers = transport.events[0]["request"]["headers"]
+    assert headers["X-Client-Version"] == "ios-4.2"
+    assert not set(private) & set(headers)
+    for value in private.values():
+        assert value.encode() not in transport.sent_bytes
+
+
+@pytest.mark.django_db
 def test_json_body_is_attached_and_scrubbed(start_sentry, client):
     transport = start_sentry()
     body = {"order": {"note": "ring twice", "password": "nested-secret"}}
