@@ -5,10 +5,11 @@ stored and visible in Bugsink.
 (core.sentry, from the environment), then per event: raise, capture, and wait until
 Bugsink has answered the SDK's request and its API counts the event. The local Bugsink
 digests each event inside the request that delivers it (TASK_ALWAYS_EAGER), so the
-event is stored and visible when that answer arrives: that moment is the latency, taken
-where the SDK's transport receives it. A poll of the API then confirms the event is
-there; a poll costs Bugsink about as much as an event, so polling alone would mostly
-measure the polls. An event not yet counted by then is timed by the poll that finds it.
+event is stored and visible when that answer arrives: that moment is the latency, seen
+through the transport `manage.py sentry_check` uses, which keeps each answer. A poll of
+the API then confirms the event is there; a poll costs Bugsink about as much as an
+event, so polling alone would mostly measure the polls. An event not yet counted by
+then is timed by the poll that finds it.
 Prints the latencies (ms) and how many events were visible at the answer, as JSON.
 """
 
@@ -18,6 +19,7 @@ import time
 import urllib.request
 
 import sentry_sdk
+from api.management.commands.sentry_check import AnswerRecordingTransport
 from core.sentry import init_sentry
 
 
@@ -29,25 +31,12 @@ def digested_events(api, token, project_id):
         return json.load(response)["digested_event_count"]
 
 
-def record_answers(transport):
-    """Note when each of the transport's requests has been answered."""
-    answered = []
-    send_request = transport._send_request
-
-    def timed_send_request(*args, **kwargs):
-        send_request(*args, **kwargs)
-        answered.append(time.perf_counter())
-
-    transport._send_request = timed_send_request
-    return answered
-
-
 def main():
     dsn, token, count = sys.argv[1], sys.argv[2], int(sys.argv[3])
     host, project_id = dsn.split("@", 1)[1].rsplit("/", 1)
     api = f"http://{host}/api/canonical/0/"
-    init_sentry("production")
-    answered = record_answers(sentry_sdk.get_client().transport)
+    init_sentry("production", transport=AnswerRecordingTransport)
+    answers = sentry_sdk.get_client().transport.statuses
     already = digested_events(api, token, project_id)
     latencies, visible_at_answer = [], 0
     for index in range(count):
@@ -57,11 +46,13 @@ def main():
         except ZeroDivisionError as error:
             sentry_sdk.capture_exception(error)
         deadline = started + 30
-        while len(answered) <= index:
+        while len(answers) <= index:
             if time.perf_counter() > deadline:
                 sys.exit(f"event {index} not answered by Bugsink after 30 s")
             time.sleep(0.0005)
-        visible = answered[index]
+        visible = time.perf_counter()
+        if not 200 <= answers[index] < 300:
+            sys.exit(f"Bugsink refused event {index} (HTTP {answers[index]})")
         while digested_events(api, token, project_id) < already + index + 1:
             if time.perf_counter() > deadline:
                 sys.exit(f"event {index} not visible in Bugsink after 30 s")

@@ -11,10 +11,8 @@ import math
 
 import sentry_sdk
 from django.core.exceptions import ImproperlyConfigured
-from django.db.models.query import QuerySet
 from sentry_sdk.integrations.logging import LoggingIntegration, ignore_logger
 from sentry_sdk.scrubber import DEFAULT_DENYLIST, EventScrubber
-from sentry_sdk.serializer import add_global_repr_processor
 from sentry_sdk.utils import BadDsn, Dsn
 from sentry_sdk.utils import logger as sdk_logger
 
@@ -76,25 +74,27 @@ def read_sample_rate():
     return rate
 
 
+def read_choice(variable, default, choices, example):
+    """One of `choices`, matched without regard to case."""
+    raw = env.str(variable, default=default).strip()
+    for choice in choices:
+        if raw.lower() == choice.lower():
+            return choice
+    raise bad_value(variable, raw, f"must be one of {', '.join(choices)}", example)
+
+
 def read_log_event_level():
-    level = env.str("SENTRY_LOG_EVENT_LEVEL", default=DEFAULT_LOG_EVENT_LEVEL).strip().upper()
-    if level not in LOG_EVENT_LEVELS:
-        raise bad_value(
-            "SENTRY_LOG_EVENT_LEVEL", level, f"must be one of {', '.join(LOG_EVENT_LEVELS)}", "WARNING"
-        )
+    level = read_choice("SENTRY_LOG_EVENT_LEVEL", DEFAULT_LOG_EVENT_LEVEL, LOG_EVENT_LEVELS, "WARNING")
     return logging.getLevelName(level)
 
 
 def read_local_variables():
-    choice = env.str("SENTRY_LOCAL_VARIABLES", default="project").strip().lower()
-    if choice not in LOCAL_VARIABLES_CHOICES:
-        raise bad_value(
-            "SENTRY_LOCAL_VARIABLES",
-            choice,
-            f"must be one of {', '.join(LOCAL_VARIABLES_CHOICES)}",
-            "project (variables of this project's own frames only)",
-        )
-    return choice
+    return read_choice(
+        "SENTRY_LOCAL_VARIABLES",
+        "project",
+        LOCAL_VARIABLES_CHOICES,
+        "project (variables of this project's own frames only)",
+    )
 
 
 def sentry_options(environment):
@@ -141,15 +141,6 @@ def sentry_options(environment):
 # request: noise on the worker's scope. django.request logs every 404 as a warning and
 # every 500 as an error whose exception core.sentry_middleware has already captured.
 QUIET_LOGGERS = ("gunicorn.access", "django.server", "django.request")
-
-
-@add_global_repr_processor
-def unevaluated_queryset_repr(value, hint):
-    """A QuerySet among a frame's local variables is named, not run: repr() would send
-    its query to the database while the error is being reported."""
-    if isinstance(value, QuerySet) and value._result_cache is None:
-        return f"<{type(value).__name__} of {value.model.__name__}, not evaluated>"
-    return NotImplemented
 
 
 def init_sentry(environment, **overrides):

@@ -14,16 +14,18 @@ costs"), both from the SDK's per-frame work:
   the SDK's serializer as it would have done.
 
 The SDK's own collection of both is turned off in core.sentry; this integration's event
-processor adds them back before the SDK serialises the event.
+processor adds them back before the SDK serialises the event. It also names a QuerySet
+among the variables instead of running its query, as the SDK's Django support did.
 """
 
 import os
 import sysconfig
 
 import sentry_sdk
+from django.db.models.query import QuerySet
 from sentry_sdk.integrations import Integration
 from sentry_sdk.scope import add_global_event_processor
-from sentry_sdk.serializer import serialize
+from sentry_sdk.serializer import add_global_repr_processor, serialize
 from sentry_sdk.utils import get_lines_from_file, walk_exception_chain
 
 from core.env import BASE_DIR
@@ -46,6 +48,15 @@ class FrameDetailIntegration(Integration):
     @staticmethod
     def setup_once():
         add_global_event_processor(add_frame_detail)
+        add_global_repr_processor(unevaluated_queryset_repr)
+
+
+def unevaluated_queryset_repr(value, hint):
+    """A QuerySet among a frame's local variables is named, not run: repr() would send
+    its query to the database while the error is being reported."""
+    if isinstance(value, QuerySet) and value._result_cache is None:
+        return f"<{type(value).__name__} of {value.model.__name__}, not evaluated>"
+    return NotImplemented
 
 
 def add_frame_detail(event, hint):
