@@ -5,6 +5,7 @@ reaches a tracked file and template updates never touch it. Standard library onl
 """
 
 import json
+import os
 import re
 import secrets
 from pathlib import Path
@@ -30,8 +31,10 @@ def write_env_file(project_dir):
     if env_file.exists():
         return  # a re-run keeps the secrets the project already has
     example = (project_dir / ".env.example").read_text(encoding="utf-8")
-    env_file.write_text(env_file_from_example(example, new_secret_key()), encoding="utf-8")
-    env_file.chmod(0o600)
+    # Owner-only from the moment it exists: the key is never readable by others, even briefly.
+    descriptor = os.open(env_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with open(descriptor, "w", encoding="utf-8") as file:
+        file.write(env_file_from_example(example, new_secret_key()))
 
 
 def next_steps(project_slug, database):

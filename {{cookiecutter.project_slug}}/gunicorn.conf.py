@@ -24,13 +24,23 @@ timeout = env.int("GUNICORN_TIMEOUT", default=30)
 graceful_timeout = env.int("GUNICORN_GRACEFUL_TIMEOUT", default=30)
 keepalive = 5
 
-# One line per request on stdout, logfmt, with the request id (core/request_id.py).
-accesslog = "-"
-errorlog = "-"
+# One JSON object per line on stdout, like the app's own lines (core/log_format.py):
+# gunicorn writes a request's decoded path and its user agent into its lines, and as
+# JSON a newline a client sends (%0A) stays inside its line instead of forging another.
+# The access line itself is logfmt, with the request id (core/request_id.py).
 access_log_format = (
     'remote=%(h)s method=%(m)s path="%(U)s" status=%(s)s bytes=%(B)s duration_us=%(D)s '
     'request_id=%({x-request-id}o)s user_agent="%(a)s"'
 )
+logconfig_dict = {
+    "formatters": {"json": {"()": "core.log_format.JsonFormatter"}},
+    "handlers": {"stdout": {"class": "logging.StreamHandler", "stream": "ext://sys.stdout", "formatter": "json"}},
+    "root": {"level": "INFO", "handlers": ["stdout"]},
+    "loggers": {
+        name: {"level": "INFO", "handlers": ["stdout"], "propagate": False}
+        for name in ("gunicorn.error", "gunicorn.access")
+    },
+}
 
 # gunicorn 25+ opens a control socket in ~/.gunicorn by default; servers don't need it.
 control_socket_disable = True

@@ -7,7 +7,7 @@ from django.http import Http404, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET
 
-from api.health import database_status
+from core.health import database_status
 
 logger = logging.getLogger(__name__)
 

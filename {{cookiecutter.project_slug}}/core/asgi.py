@@ -1,4 +1,9 @@
-"""The ASGI entry point for servers such as uvicorn; production settings by default."""
+"""The ASGI entry point for servers such as uvicorn; production settings by default.
+
+As in core/wsgi.py, GET /api/health/ is answered before Django and Sentry, so a probe
+costs one database query under either server. Everything else goes to Django, which
+sentry-sdk's DjangoIntegration instruments the same way under ASGI as under WSGI.
+"""
 
 import os
 
@@ -6,4 +11,12 @@ from django.core.asgi import get_asgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "core.settings.production")
 
-application = get_asgi_application()
+django_application = get_asgi_application()
+
+from core.health import health_asgi_app, is_health_probe  # noqa: E402 (needs the app set up)
+
+
+async def application(scope, receive, send):
+    if scope["type"] == "http" and is_health_probe(scope["method"], scope["path"]):
+        return await health_asgi_app(scope, receive, send)
+    return await django_application(scope, receive, send)

@@ -1,19 +1,13 @@
 """The database connection, from DATABASE_URL: read once, checked, never echoing a password."""
 
-import re
-
 import environ
 from django.core.exceptions import ImproperlyConfigured
 
 from core.env import env
+from core.privacy import mask_url_passwords
 
 PROJECT_SLUG = "{{ cookiecutter.project_slug }}"
 EXAMPLE_URL = f"postgres://{PROJECT_SLUG}:password@127.0.0.1:5432/{PROJECT_SLUG}"
-
-
-def without_password(url):
-    # Any ":secret@" goes, even in a URL too malformed to parse.
-    return re.sub(r":[^:@/]*@", ":***@", url)
 
 
 def database_from_environment(default=""):
@@ -26,7 +20,7 @@ def database_from_environment(default=""):
     scheme = url.partition("://")[0]
     if "://" not in url or scheme not in environ.Env.DB_SCHEMES:
         raise ImproperlyConfigured(
-            f"DATABASE_URL={without_password(url)!r} is not a database URL Django can use. "
+            f"DATABASE_URL={mask_url_passwords(url)!r} is not a database URL Django can use. "
             f"Fix it, for example: DATABASE_URL={EXAMPLE_URL}"
         )
     return {

@@ -4,61 +4,46 @@ Each environment's settings module calls init_sentry() once. With SENTRY_DSN emp
 unset the SDK is not initialised at all, so nothing is sent and nothing is patched.
 Every other bad value stops start-up with ImproperlyConfigured, because the SDK itself
 would silently drop data (a sample rate of 1.5 or "0.5x" disables tracing).
+
+Requests, errors and SQL spans come from sentry-sdk's own DjangoIntegration, log
+records from its LoggingIntegration, and any library the SDK knows (Celery, Redis,
+httpx...) is instrumented as soon as the project installs it. What is sent is cleaned
+by core.privacy; docs/sentry.md says why each option below has the value it has.
 """
 
 import logging
 import math
+import os
 
 import sentry_sdk
 from django.core.exceptions import ImproperlyConfigured
+from sentry_sdk.integrations.argv import ArgvIntegration
+from sentry_sdk.integrations.django import DjangoIntegration
 from sentry_sdk.integrations.logging import LoggingIntegration, ignore_logger
-from sentry_sdk.scrubber import DEFAULT_DENYLIST, EventScrubber
-from sentry_sdk.utils import BadDsn, Dsn
-from sentry_sdk.utils import logger as sdk_logger
+from sentry_sdk.utils import BadDsn
 
 from core.env import env
-from core.sentry_frames import FrameDetailIntegration
+from core.privacy import PrivacyFilter, project_secrets, request_repr
 
 DEFAULT_TRACES_SAMPLE_RATE = "{{ cookiecutter.sentry_traces_sample_rate | trim }}"
 DEFAULT_LOG_EVENT_LEVEL = "{{ cookiecutter.sentry_log_event_level }}"
 LOG_EVENT_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
-# Which stack frames of an error carry their local variables (core.sentry_frames).
-LOCAL_VARIABLES_CHOICES = ("project", "all", "none")
 
-# Form and JSON fields the SDK's own denylist misses: Django's password forms use
-# these names, and an email address is personal data we promise not to send.
-EXTRA_SENSITIVE_KEYS = [
-    "password1",
-    "password2",
-    "old_password",
-    "new_password",
-    "new_password1",
-    "new_password2",
-    "current_password",
-    "password_confirm",
-    "password_confirmation",
-    "email",
-    "email_address",
-]
+# Loggers whose records are neither breadcrumbs nor events: the access logs (gunicorn's,
+# runserver's django.server) write a line per request after the response, outside any
+# request, and runserver's also reports malformed requests from any client.
+QUIET_LOGGERS = ("gunicorn.access", "django.server", "uvicorn.access")
+
+# Records any anonymous client can cause: kept as breadcrumbs, never sent as events, so
+# nobody on the internet can spend the project's quota. Django logs every bad Host
+# header, CSRF failure and oversized or many-field body to django.security.*; the
+# servers log malformed requests as warnings (their errors still are events).
+CLIENT_CAUSED_LOGGERS = ("django.security.",)
+CLIENT_CAUSED_WARNING_LOGGERS = ("gunicorn.error", "uvicorn.error")
 
 
 def bad_value(variable, value, why, example):
     return ImproperlyConfigured(f"{variable}={value!r} {why}. Fix it, for example: {variable}={example}")
-
-
-def read_dsn():
-    dsn = env.str("SENTRY_DSN", default="").strip()
-    if dsn:
-        try:
-            Dsn(dsn)
-        except BadDsn as error:
-            raise bad_value(
-                "SENTRY_DSN",
-                dsn,
-                f"is not a Sentry DSN ({error})",
-                "https://<key>@o123.ingest.sentry.io/456 (or leave it empty to turn Sentry off)",
-            ) from None
-    return dsn
 
 
 def read_sample_rate():
@@ -74,27 +59,44 @@ def read_sample_rate():
     return rate
 
 
-def read_choice(variable, default, choices, example):
-    """One of `choices`, matched without regard to case."""
-    raw = env.str(variable, default=default).strip()
-    for choice in choices:
-        if raw.lower() == choice.lower():
-            return choice
-    raise bad_value(variable, raw, f"must be one of {', '.join(choices)}", example)
-
-
 def read_log_event_level():
-    level = read_choice("SENTRY_LOG_EVENT_LEVEL", DEFAULT_LOG_EVENT_LEVEL, LOG_EVENT_LEVELS, "WARNING")
-    return logging.getLevelName(level)
+    raw = env.str("SENTRY_LOG_EVENT_LEVEL", default=DEFAULT_LOG_EVENT_LEVEL).strip()
+    if raw.upper() not in LOG_EVENT_LEVELS:
+        raise bad_value("SENTRY_LOG_EVENT_LEVEL", raw, f"must be one of {', '.join(LOG_EVENT_LEVELS)}", "WARNING")
+    return logging.getLevelName(raw.upper())
 
 
-def read_local_variables():
-    return read_choice(
-        "SENTRY_LOCAL_VARIABLES",
-        "project",
-        LOCAL_VARIABLES_CHOICES,
-        "project (variables of this project's own frames only)",
-    )
+def read_bool(variable):
+    raw = env.str(variable, default="false").strip()
+    if raw.lower() not in ("true", "false", "1", "0", "yes", "no", "on", "off", ""):
+        raise bad_value(variable, raw, "must be true or false", "false")
+    return env.bool(variable, default=False)
+
+
+def traces_sampler(rate, trust_callers):
+    """The SDK's traces_sampler: `rate` for every request. A caller's sentry-trace header
+    still links this request into its trace, but decides whether it is recorded only
+    when SENTRY_TRUST_INCOMING_TRACES is on: anyone can send "sampled" headers."""
+
+    def sample(sampling_context):
+        parent_sampled = sampling_context.get("parent_sampled")
+        return parent_sampled if trust_callers and parent_sampled is not None else rate
+
+    return sample
+
+
+def drop_client_caused(privacy_filter):
+    """before_send: no event for what a client caused, then the privacy filter."""
+
+    def before_send(event, hint):
+        logger = event.get("logger") or ""
+        if logger.startswith(CLIENT_CAUSED_LOGGERS) or (
+            logger in CLIENT_CAUSED_WARNING_LOGGERS and event.get("level") == "warning"
+        ):
+            return None
+        return privacy_filter(event, hint)
+
+    return before_send
 
 
 def sentry_options(environment):
@@ -104,53 +106,64 @@ def sentry_options(environment):
     otherwise. Every variable is read and checked even with the DSN unset, so a typo is
     caught on the laptop, not on the first deploy that sets a DSN.
     """
-    dsn = read_dsn()
-    local_variables = read_local_variables()
+    dsn = env.str("SENTRY_DSN", default="").strip()
+    rate = read_sample_rate()
+    trust_callers = read_bool("SENTRY_TRUST_INCOMING_TRACES")
+    personal_data = read_bool("SENTRY_SEND_PERSONAL_DATA")
+    privacy_filter = PrivacyFilter(project_secrets(os.environ), personal_data=personal_data)
+    # Personal name parts for the SDK's own filter of request headers and query strings.
+    personal_terms = [] if personal_data else ["forwarded", "-ip", "remote-", "via", "email"]
     options = {
         "dsn": dsn,
         "environment": env.str("SENTRY_ENVIRONMENT", default="") or environment,
         # None lets the SDK find a release itself (SENTRY_RELEASE, then the git commit).
         "release": env.str("SENTRY_RELEASE", default="") or None,
-        # A caller's sampling decision (the sentry-trace header) wins, so traces stay whole.
-        "traces_sample_rate": read_sample_rate(),
-        # Only what this project uses, so start-up does not probe some 30 other libraries.
-        # Requests are core.sentry_middleware's, not the SDK's DjangoIntegration (why: there).
-        "auto_enabling_integrations": False,
+        "traces_sampler": traces_sampler(rate, trust_callers),
         "integrations": [
+            # Signal receivers are one span each on every traced request, and were a
+            # tenth of the integration's cost in `make bench`; views and SQL say more.
+            DjangoIntegration(signals_spans=False),
             LoggingIntegration(level=logging.INFO, event_level=read_log_event_level()),
-            FrameDetailIntegration(project_variables=local_variables == "project"),
         ],
-        # Source context and the project frames' variables come from core.sentry_frames,
-        # at a fraction of the cost; "all" leaves every frame's variables to the SDK.
-        "include_source_context": False,
-        "include_local_variables": local_variables == "all",
+        # A server's command line says nothing about a bug, and a command's may hold a
+        # password; every other default integration stays.
+        "disabled_integrations": [ArgvIntegration()],
+        # What the SDK collects (https://docs.sentry.io/platforms/python/data-management/
+        # data-collected/): no user, no cookies, request headers and query strings with
+        # credential and client-address names filtered; core.privacy does the rest.
+        "data_collection": {
+            "user_info": personal_data,
+            "cookies": {"mode": "off"},
+            "http_headers": {"request": {"mode": "denylist", "terms": personal_terms}},
+            "url_query_params": {"mode": "denylist", "terms": personal_terms},
+            "database_query_data": False,
+            "queues": False,
+            "gen_ai": {"inputs": False, "outputs": False},
+        },
+        "before_send": drop_client_caused(privacy_filter),
+        "before_send_transaction": privacy_filter,
+        "custom_repr": request_repr,
         # One thread per process sends envelopes one request at a time: over a real
         # network (tens of ms each) a burst of errors outruns it, and the SDK's default
         # queue of 100 drops the rest. 1,000 rides out a burst for a few MB at most.
         "transport_queue_size": 1000,
-        # Form and JSON bodies up to about 10 kB are attached to error events.
-        "max_request_body_size": "medium",
-        # Personal data stays off (the SDK's default): no cookies, user IP or user fields.
-        "event_scrubber": EventScrubber(denylist=DEFAULT_DENYLIST + EXTRA_SENSITIVE_KEYS, recursive=True),
     }
     return options if dsn else None
-
-
-# Loggers whose records are neither breadcrumbs nor events. The access logs (gunicorn's,
-# runserver's django.server) write a line per request after the response, outside any
-# request: noise on the worker's scope. django.request logs every 404 as a warning and
-# every 500 as an error whose exception core.sentry_middleware has already captured.
-QUIET_LOGGERS = ("gunicorn.access", "django.server", "django.request")
 
 
 def init_sentry(environment, **overrides):
     """Start Sentry when SENTRY_DSN is set; `overrides` lets tests install a transport."""
     options = sentry_options(environment)
-    if options is not None:
+    if options is None:
+        return
+    try:
         sentry_sdk.init(**options, **overrides)
-        for name in QUIET_LOGGERS:
-            ignore_logger(name)
-        # The SDK writes debug lines on every request and drops them in a filter unless
-        # its debug option (SENTRY_DEBUG) is on; a level stops them before they are built.
-        debug = sentry_sdk.get_client().options["debug"]
-        sdk_logger.setLevel(logging.DEBUG if debug else logging.CRITICAL + 1)
+    except BadDsn as error:
+        raise bad_value(
+            "SENTRY_DSN",
+            options["dsn"],
+            f"is not a Sentry DSN ({error})",
+            "https://<key>@o123.ingest.sentry.io/456 (or leave it empty to turn Sentry off)",
+        ) from None
+    for name in QUIET_LOGGERS:
+        ignore_logger(name)

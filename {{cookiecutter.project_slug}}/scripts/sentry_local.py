@@ -29,6 +29,16 @@ TEAM_NAME = "Local"
 USERNAME = "admin"
 
 
+def process_start_time(pid):
+    """When process `pid` started, in clock ticks since boot (Linux), or None."""
+    try:
+        # The command name in parentheses may hold spaces; the fields after it do not.
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (FileNotFoundError, ProcessLookupError, IndexError):
+        return None
+    return int(fields[19])
+
+
 class LocalSentry:
     def __init__(self, data_dir, venv_dir, port):
         self.data_dir = data_dir.resolve()
@@ -88,7 +98,8 @@ class LocalSentry:
 
     def configure(self):
         """Write Bugsink's settings: its template for local use, then our paths and limits."""
-        self.data_dir.mkdir(parents=True, exist_ok=True)
+        # Owner-only: it holds the login, the API token and every event received.
+        self.data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
         config = self.data_dir / "bugsink_conf.py"
         # Written afresh each start (it refuses to overwrite), so a new --port takes effect.
         config.unlink(missing_ok=True)
@@ -129,18 +140,20 @@ for _limit in ("MAX_EVENTS_PER_PROJECT_PER_HOUR", "MAX_EVENTS_PER_HOUR"):
             "--email=admin@localhost",
             DJANGO_SUPERUSER_PASSWORD=password,
         )
-        self.login_file.write_text(f"{USERNAME} / {password}\n")
-        self.login_file.chmod(0o600)
+        write_private(self.login_file, f"{USERNAME} / {password}\n")
         return self.login_file.read_text().strip()
 
     def running_pid(self):
-        """The PID of our Bugsink server if it is running, else None."""
+        """The PID of the Bugsink server this script started, if it still runs, else None.
+
+        The PID file holds the PID and the process's start time: a PID the system has
+        since given to another process has another start time, so it is never signalled.
+        """
         try:
-            pid = int(self.pid_file.read_text())
-            command_line = Path(f"/proc/{pid}/cmdline").read_bytes()
+            pid, started = (int(field) for field in self.pid_file.read_text().split())
         except (FileNotFoundError, ValueError):
             return None
-        return pid if b"bugsink" in command_line else None
+        return pid if process_start_time(pid) == started else None
 
     def start_server(self):
         if self.running_pid():
@@ -163,7 +176,7 @@ for _limit in ("MAX_EVENTS_PER_PROJECT_PER_HOUR", "MAX_EVENTS_PER_HOUR"):
             stderr=subprocess.STDOUT,
             start_new_session=True,
         )
-        self.pid_file.write_text(f"{server.pid}\n")
+        write_private(self.pid_file, f"{server.pid} {process_start_time(server.pid)}\n")
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             if server.poll() is not None:
@@ -189,8 +202,7 @@ for _limit in ("MAX_EVENTS_PER_PROJECT_PER_HOUR", "MAX_EVENTS_PER_HOUR"):
 
     def api(self, method, path, payload=None):
         if not self.token_file.exists():
-            self.token_file.write_text(self.manage("create_auth_token") + "\n")
-            self.token_file.chmod(0o600)
+            write_private(self.token_file, self.manage("create_auth_token") + "\n")
         request = urllib.request.Request(
             f"{self.url}/api/canonical/0/{path}",
             method=method,
@@ -214,6 +226,13 @@ for _limit in ("MAX_EVENTS_PER_PROJECT_PER_HOUR", "MAX_EVENTS_PER_HOUR"):
         return next(p["dsn"] for p in self.api("GET", "projects/")["results"] if p["name"] == name)
 
 
+def write_private(path, text):
+    """Write a file only its owner can read, from the moment it exists."""
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with open(descriptor, "w") as file:
+        file.write(text)
+
+
 def write_dsn(env_file, dsn):
     """Set SENTRY_DSN in the .env file, leaving every other line as it was."""
     text = env_file.read_text() if env_file.exists() else ""
@@ -221,7 +240,7 @@ def write_dsn(env_file, dsn):
     text, replaced = re.subn(r"^SENTRY_DSN=.*$", line, text, flags=re.MULTILINE)
     if not replaced:
         text += ("" if text.endswith("\n") or not text else "\n") + line + "\n"
-    env_file.write_text(text)
+    write_private(env_file, text)
 
 
 def main(argv=None):

@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 import sentry_sdk
+from django.core.handlers.wsgi import WSGIHandler
+from django.test import RequestFactory
 from sentry_sdk.transport import Transport
 
 from core.sentry import init_sentry
@@ -67,6 +69,27 @@ def start_sentry(monkeypatch):
     yield start
     sentry_sdk.get_client().close()
     sentry_sdk.get_global_scope().set_client(None)
+
+
+class WsgiClient(RequestFactory):
+    """Requests served in this thread through a WSGI application (Django's own handler by
+    default), the way a server calls it, so the SDK's instrumentation of it runs: the
+    response is finished, and its transaction sent, when a call returns.
+
+    Django's test Client skips the WSGI handler, and with it the SDK's request scope.
+    """
+
+    def __init__(self, application=None):
+        super().__init__()
+        self.application = application or WSGIHandler()
+
+    def request(self, **request):
+        environ = super().request(**request).environ
+        answer = {}
+        response = self.application(environ, lambda status, headers: answer.update(status=status))
+        body = b"".join(response)
+        getattr(response, "close", lambda: None)()
+        return int(answer["status"].split()[0]), body
 
 
 def clean_environment(**variables):

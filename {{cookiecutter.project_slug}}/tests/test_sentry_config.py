@@ -77,7 +77,7 @@ def test_good_sample_rates_are_accepted(monkeypatch, rate, expected):
     monkeypatch.setenv("SENTRY_DSN", TEST_DSN)
     monkeypatch.setenv("SENTRY_TRACES_SAMPLE_RATE", rate)
 
-    assert sentry_options("development")["traces_sample_rate"] == expected
+    assert sentry_options("development")["traces_sampler"]({"parent_sampled": None}) == expected
 
 
 @pytest.mark.parametrize("settings_environment", ["development", "staging", "production"])
@@ -95,11 +95,22 @@ def test_release_comes_from_sentry_release(monkeypatch):
     assert sentry_options("production")["release"] == "backend@1.2.3"
 
 
-def test_unknown_local_variables_choice_stops_start_up(monkeypatch):
+@pytest.mark.parametrize("variable", ["SENTRY_TRUST_INCOMING_TRACES", "SENTRY_SEND_PERSONAL_DATA"])
+def test_a_switch_that_is_not_true_or_false_stops_start_up(monkeypatch, variable):
     monkeypatch.setenv("SENTRY_DSN", "")
-    monkeypatch.setenv("SENTRY_LOCAL_VARIABLES", "some")
+    monkeypatch.setenv(variable, "ture")
 
     with pytest.raises(ImproperlyConfigured) as error:
         init_sentry("development")
 
-    assert "SENTRY_LOCAL_VARIABLES='some' must be one of project, all, none" in str(error.value)
+    assert f"{variable}='ture' must be true or false" in str(error.value)
+
+
+def test_events_report_the_sdks_django_and_logging_integrations(start_sentry):
+    transport = start_sentry()
+
+    sentry_sdk.capture_message("which integrations?")
+
+    [event] = transport.events
+    assert {"django", "logging"} <= set(event["sdk"]["integrations"])
+    assert "argv" not in event["sdk"]["integrations"]

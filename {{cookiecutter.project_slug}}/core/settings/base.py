@@ -33,9 +33,7 @@ INSTALLED_APPS = [
 
 # https://docs.djangoproject.com/en/5.2/topics/http/middleware/
 MIDDLEWARE = [
-    # First, so everything after it runs inside the request's own Sentry scope.
-    "core.sentry_middleware.SentryMiddleware",
-    # Next, so every later middleware's log lines and Sentry events carry the id.
+    # First, so every later middleware's log lines and Sentry events carry the id.
     "core.request_id.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

@@ -1,0 +1,62 @@
+"""The health probe, answered before Django's middleware and Sentry (core/wsgi.py and
+core/asgi.py).
+
+Load balancers call it every few seconds from every node. It carries nothing worth
+tracing or reporting, so it skips the request stack, and with it anything a client
+could put in a sentry-trace header, and only asks the database one question; the same
+answer is served by the URLconf route for the test client.
+"""
+
+import json
+
+from asgiref.sync import sync_to_async
+from django.db import DatabaseError, close_old_connections, connection
+
+HEALTH_PATH = "/api/health/"
+
+
+def is_health_probe(method, path):
+    return method == "GET" and path == HEALTH_PATH
+
+
+def database_status():
+    """(HTTP status, JSON body): 200 while the database answers, 503 when it does not."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+    except DatabaseError:
+        return 503, {"status": "error", "database": "unavailable"}
+    return 200, {"status": "ok", "database": "ok"}
+
+
+def probe():
+    """(status, headers, body) of one probe, outside Django's request cycle."""
+    # What Django's request_started and request_finished signals would do: drop a
+    # connection that is too old or broken, before and after (CONN_MAX_AGE still holds).
+    close_old_connections()
+    try:
+        status, payload = database_status()
+    finally:
+        close_old_connections()
+    body = json.dumps(payload).encode()
+    headers = [
+        ("Content-Type", "application/json"),
+        ("Content-Length", str(len(body))),
+        ("Cache-Control", "no-store"),
+    ]
+    return status, headers, body
+
+
+def health_wsgi_app(environ, start_response):
+    status, headers, body = probe()
+    start_response(f"{status} {'OK' if status == 200 else 'Service Unavailable'}", headers)
+    return [body]
+
+
+async def health_asgi_app(scope, receive, send):
+    # Django's database connections are synchronous: the probe runs in the thread
+    # Django itself uses for synchronous code under ASGI.
+    status, headers, body = await sync_to_async(probe)()
+    encoded = [(name.lower().encode(), value.encode()) for name, value in headers]
+    await send({"type": "http.response.start", "status": status, "headers": encoded})
+    await send({"type": "http.response.body", "body": body})
