@@ -34,7 +34,9 @@ access_log_format = (
 )
 logconfig_dict = {
     "formatters": {"json": {"()": "core.log_format.JsonFormatter"}},
-    "handlers": {"stdout": {"class": "logging.StreamHandler", "stream": "ext://sys.stdout", "formatter": "json"}},
+    "handlers": {
+        "stdout": {"class": "logging.StreamHandler", "stream": "ext://sys.stdout", "formatter": "json"}
+    },
     "root": {"level": "INFO", "handlers": ["stdout"]},
     "loggers": {
         name: {"level": "INFO", "handlers": ["stdout"], "propagate": False}

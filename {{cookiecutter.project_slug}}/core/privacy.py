@@ -22,6 +22,7 @@ core/database.py masks passwords in its error messages with the same URL rule.
 """
 
 import functools
+import os
 import re
 import urllib.parse
 
@@ -74,7 +75,7 @@ SDK_PERSONAL_NAMES = frozenset(_normalised(name) for name in DEFAULT_PII_DENYLIS
 # Field names repeat from event to event; the cache is bounded, as clients choose names.
 @functools.lru_cache(maxsize=4096)
 def name_kind(name):
-    """"credential", "personal" or None for a field name."""
+    """ "credential", "personal" or None for a field name."""
     parts = name_parts(name)
     joined = "".join(parts)
     if (
@@ -115,7 +116,9 @@ def project_secrets(environ):
     """The values in this process's environment (which .env fills) that are secret."""
     found = set()
     for name, value in environ.items():
-        if name_kind(name) == "credential":
+        # A path is not a secret, whatever its variable is called (the shell's PWD, an
+        # agent's SSH_AUTH_SOCK), and it is in every stack frame's file name.
+        if name_kind(name) == "credential" and not (os.path.isabs(value) and os.path.exists(value)):
             found.add(value)
         parts = urllib.parse.urlsplit(value) if "://" in value else None
         if parts is not None:
@@ -143,7 +146,9 @@ class PrivacyFilter:
         request = event.get("request")
         if isinstance(request, dict) and isinstance(request.get("headers"), dict) and not self.personal_data:
             request["headers"] = {
-                name: value for name, value in request["headers"].items() if not is_client_address_header(name)
+                name: value
+                for name, value in request["headers"].items()
+                if not is_client_address_header(name)
             }
         return self.scrub(event)
 

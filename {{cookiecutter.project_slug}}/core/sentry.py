@@ -62,7 +62,9 @@ def read_sample_rate():
 def read_log_event_level():
     raw = env.str("SENTRY_LOG_EVENT_LEVEL", default=DEFAULT_LOG_EVENT_LEVEL).strip()
     if raw.upper() not in LOG_EVENT_LEVELS:
-        raise bad_value("SENTRY_LOG_EVENT_LEVEL", raw, f"must be one of {', '.join(LOG_EVENT_LEVELS)}", "WARNING")
+        raise bad_value(
+            "SENTRY_LOG_EVENT_LEVEL", raw, f"must be one of {', '.join(LOG_EVENT_LEVELS)}", "WARNING"
+        )
     return logging.getLevelName(raw.upper())
 
 

@@ -11,6 +11,7 @@ import urllib.parse
 import urllib.request
 
 import sentry_sdk
+
 from core.wsgi import application
 from tests.conftest import WsgiClient
 
