@@ -45,7 +45,11 @@ DEPLOYED = {
     "SENTRY_RELEASE": "bench@1",
     "DJANGO_SETTINGS_MODULE": "bench_settings",
 }
-PATHS = {"health": "/api/health/", "orm": "/bench/orm/", "error": "/api/sentry-debug/"}
+PATHS = {"health": "/api/health/", "orm": "/bench/orm/", "api": "/bench/api/", "error": "/api/sentry-debug/"}
+PATH_TITLES = {"health": "health", "orm": "ORM + INFO log", "api": "real endpoint", "error": "error path"}
+OFF = "Sentry off"
+DEFAULT = "default (traces 0.1)"
+STOCK = "stock: DjangoIntegration as Sentry's guide writes it (traces 0.1)"
 
 
 def run(command, **options):
@@ -79,13 +83,21 @@ class Bench:
     def bake_and_install(self):
         run([sys.executable, "-m", "cookiecutter", "--no-input", "--output-dir", self.work_dir, TEMPLATE_DIR])
         self.project = self.work_dir / "averon_backend"
-        for helper in ("bench_app.py", "bench_settings.py", "sink.py", "delivery_latency.py"):
+        for helper in (
+            "bench_app.py",
+            "bench_settings.py",
+            "bench_stock_settings.py",
+            "sink.py",
+            "delivery_latency.py",
+        ):
             shutil.copy(BENCH_DIR / helper, self.project / helper)
         venv.create(self.work_dir / "venv", with_pip=True)
         self.python = self.work_dir / "venv" / "bin" / "python"
         run([self.python, "-m", "pip", "install", "--quiet", "-r", self.project / "requirements.txt"])
         env = {**self.environment, **DEPLOYED, "SENTRY_DSN": ""}
         run([self.python, "manage.py", "migrate", "--no-input"], cwd=self.project, env=env)
+        seed = "import django; django.setup(); import bench_app; bench_app.seed()"
+        run([self.python, "-c", seed], cwd=self.project, env=env)
 
     @staticmethod
     def ensure_wrk():
@@ -201,10 +213,15 @@ class Bench:
         sink_dsn = f"http://bench@127.0.0.1:{sink_port}/1"
         sink_url = f"http://127.0.0.1:{sink_port}/"
         configs = {
-            "Sentry off": {"SENTRY_DSN": ""},
+            OFF: {"SENTRY_DSN": ""},
             "traces 0 (errors only)": {"SENTRY_DSN": sink_dsn, "SENTRY_TRACES_SAMPLE_RATE": "0"},
-            "default (traces 0.1)": {"SENTRY_DSN": sink_dsn, "SENTRY_TRACES_SAMPLE_RATE": "0.1"},
-            "traces 1.0": {"SENTRY_DSN": sink_dsn, "SENTRY_TRACES_SAMPLE_RATE": "1.0"},
+            DEFAULT: {"SENTRY_DSN": sink_dsn, "SENTRY_TRACES_SAMPLE_RATE": "0.1"},
+            STOCK: {
+                "SENTRY_DSN": "",
+                "DJANGO_SETTINGS_MODULE": "bench_stock_settings",
+                "BENCH_STOCK_DSN": sink_dsn,
+                "BENCH_STOCK_TRACES_SAMPLE_RATE": "0.1",
+            },
         }
         samples = {(config, path): [] for config in configs for path in PATHS}
         delivered = {config: [0, 0] for config in configs}  # [500s, events at the sink]
@@ -375,6 +392,45 @@ def paired_ratios(samples, base, key, invert=False):
     return median(ratios)
 
 
+def overhead_share(samples, path):
+    """Median over rounds of the project's CPU overhead over Sentry off, as a share of
+    the stock configuration's overhead in the same round."""
+    rounds = zip(samples[DEFAULT, path], samples[STOCK, path], samples[OFF, path], strict=True)
+    return median(
+        [(ours["cpu_us"] - off["cpu_us"]) / (stock["cpu_us"] - off["cpu_us"]) for ours, stock, off in rounds]
+    )
+
+
+def target_lines(samples):
+    """The figures the targets are set on, each beside its target."""
+    error_vs_stock = median(
+        [
+            ours["rps"] / stock["rps"]
+            for ours, stock in zip(samples[DEFAULT, "error"], samples[STOCK, "error"], strict=True)
+        ]
+    )
+    health = paired_ratios(samples[DEFAULT, "health"], samples[OFF, "health"], "rps")
+    api_cost = paired_ratios(samples[DEFAULT, "api"], samples[OFF, "api"], "cpu_us") - 1
+    rows = [
+        (
+            "ORM view: overhead over Sentry off, as a share of stock's",
+            f"{overhead_share(samples, 'orm'):.2f}",
+            "at most 0.75",
+        ),
+        ("error path: requests/s, as a share of stock's", f"{error_vs_stock:.2f}x", "at least 1.00x"),
+        ("health: requests/s, as a share of Sentry off", f"{health:.2f}x", "at least 0.90x"),
+        ("real endpoint: CPU per request over Sentry off", f"{api_cost:+.1%}", "at most +10%"),
+    ]
+    return [
+        "## Targets (default configuration against the same round's rows)",
+        "",
+        "| figure | measured | target |",
+        "| --- | --- | --- |",
+        *(f"| {figure} | {measured} | {target} |" for figure, measured, target in rows),
+        "",
+    ]
+
+
 def to_ms(text):
     for unit, factor in (("us", 0.001), ("ms", 1.0), ("s", 1000.0)):
         if text.endswith(unit):
@@ -419,8 +475,10 @@ def report(bench):
         "Requests/s are medians; each ratio is the median of the rounds' own ratios to Sentry",
         "off in the same round.",
         "",
-        "| configuration | health | ratio | ORM + INFO log | ratio | error path | ratio | events / 500s |",
-        "| --- | --- | --- | --- | --- | --- | --- | --- |",
+        "| configuration | "
+        + " | ".join(f"{PATH_TITLES[path]} | ratio" for path in PATHS)
+        + " | events / 500s |",
+        "| --- " * (2 * len(PATHS) + 2) + "|",
     ]
     cpu_lines = [
         "CPU time of the worker per request (all its threads, Sentry's sender included, until",
@@ -428,23 +486,23 @@ def report(bench):
         "it: the same ratio as throughput, but blind to the load generator and to time this",
         "shared machine's neighbours take.",
         "",
-        "| configuration | health | ratio | ORM + INFO log | ratio | error path | ratio |",
-        "| --- | --- | --- | --- | --- | --- | --- |",
+        "| configuration | " + " | ".join(f"{PATH_TITLES[path]} | ratio" for path in PATHS) + " |",
+        "| --- " * (2 * len(PATHS) + 1) + "|",
     ]
     for config in configs:
         cells, cpu_cells = [], []
         for path in PATHS:
-            runs, base = samples[config, path], samples["Sentry off", path]
+            runs, base = samples[config, path], samples[OFF, path]
             cells += [f"{median([s['rps'] for s in runs]):.0f}", f"{paired_ratios(runs, base, 'rps'):.2f}x"]
             cpu_cells += [
                 f"{median([s['cpu_us'] for s in runs]):.0f}",
                 f"{paired_ratios(runs, base, 'cpu_us', invert=True):.2f}x",
             ]
         sent, arrived = delivered[config]
-        cells.append(f"{arrived} / {sent}" if config != "Sentry off" else "-")
+        cells.append(f"{arrived} / {sent}" if config != OFF else "-")
         lines.append(f"| {config} | " + " | ".join(cells) + " |")
         cpu_lines.append(f"| {config} | " + " | ".join(cpu_cells) + " |")
-    lines += ["", *cpu_lines]
+    lines += ["", *cpu_lines, "", *target_lines(samples)]
     lines += [
         "",
         f"Burst of {BURST_ERRORS} errors ({WRK_CONNECTIONS * 2} clients, default config): "

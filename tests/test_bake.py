@@ -23,9 +23,8 @@ UNRENDERED = re.compile(r"\{\{|\{%|cookiecutter\.")
 EXPECTED_FILES = [
     "manage.py",
     "core/sentry.py",
-    "core/sentry_middleware.py",
-    "core/sentry_request_data.py",
-    "core/sentry_frames.py",
+    "core/privacy.py",
+    "core/health.py",
     "core/env.py",
     "core/urls.py",
     "core/wsgi.py",

@@ -17,6 +17,60 @@ from tests.test_generated_project import project_environment
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("bugsink")]
 
 RELEASE = "averon-e2e@1.0.0"
+# What a hostile client plants, by where it goes; none of it may be stored.
+PLANTED_QUERY = {
+    "password": "e2e-query-password",
+    "email": "e2e.query@example.com",
+    "access_token": "e2e-query-access-token",
+    "api_key": "e2e-query-api-key",
+}
+PLANTED_FORM = {
+    "refresh_token": "e2e-form-refresh-token",
+    "client_secret": "e2e-form-client-secret",
+    "secret_key": "e2e-form-secret-key",
+    "user_password": "e2e-form-user-password",
+    "pwd": "e2e-form-pwd",
+    "new_pass": "e2e-form-new-pass",
+    "emailAddress": "e2e.form@example.com",
+    "csrfmiddlewaretoken": "e2e-form-csrf-token",
+}
+PLANTED_HEADERS = {
+    "Authorization": "Bearer e2e-header-authorization",
+    "Cookie": "sessionid=e2e-header-cookie",
+    "X-Auth-Token": "e2e-header-x-auth-token",
+    "X-Access-Token": "e2e-header-x-access-token",
+    "X-Api-Key": "e2e-header-x-api-key",
+    "Referer": "https://app.example.com/reset?token=e2e-header-referer-token&step=2",
+    "Forwarded": "for=198.51.100.31",
+    "X-Forwarded-For": "198.51.100.32",
+    "X-Real-IP": "198.51.100.33",
+    "True-Client-IP": "198.51.100.34",
+    "CF-Connecting-IP": "198.51.100.35",
+}
+PLANTED_HEADER_VALUES = [
+    "e2e-header-authorization",
+    "e2e-header-cookie",
+    "e2e-header-x-auth-token",
+    "e2e-header-x-access-token",
+    "e2e-header-x-api-key",
+    "e2e-header-referer-token",
+    *(f"198.51.100.{n}" for n in range(31, 36)),
+]
+# The server's own secrets, from its environment; the client sends them back under
+# harmless names, and they must still be replaced.
+SERVER_SECRETS = {
+    "SECRET_KEY": "e2e-planted-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz-0123",
+    "CACHE_URL": "redis://:e2e-planted-cache-password@127.0.0.1:6379/0",
+    "PAYMENTS_API_TOKEN": "e2e-planted-payments-token",
+}
+PLANTED_ENVIRONMENT_SECRETS = [
+    SERVER_SECRETS["SECRET_KEY"],
+    "e2e-planted-cache-password",
+    SERVER_SECRETS["PAYMENTS_API_TOKEN"],
+]
+PROJECT_VALUES_SENT_BACK = {
+    f"comment{n}": f"see {value}" for n, value in enumerate(PLANTED_ENVIRONMENT_SECRETS)
+}
 # How long Bugsink may take to show what the SDK sent; events usually land in milliseconds.
 ARRIVAL_TIMEOUT = 20
 
@@ -76,6 +130,7 @@ def serve(kind, project_dir, python, tmp_path, dsn):
         "SENTRY_ENVIRONMENT": sentry_environment,
         "SENTRY_RELEASE": RELEASE,
         "SENTRY_DEBUG_ROUTE_ENABLED": "true",
+        **SERVER_SECRETS,
     }
     if kind == "gunicorn":
         command = [
@@ -138,18 +193,34 @@ def test_repeated_errors_are_events_of_the_same_issue(served, bugsink_project):
     assert issue["digested_event_count"] == 3
 
 
-def test_request_secrets_and_personal_data_are_not_stored(served, bugsink_project):
-    secrets = {"password": "e2e-password-secret", "email": "jane.doe@example.com"}
-    headers = {"Cookie": "sessionid=e2e-cookie-secret", "Authorization": "Bearer e2e-auth-secret"}
+def test_no_planted_secret_is_stored_and_every_control_is(served, bugsink_project):
+    query = urllib.parse.urlencode({**PLANTED_QUERY, "page": "control-page-2"})
+    dsn_key = urllib.parse.urlsplit(bugsink_project.dsn).username
+    form = {
+        **PLANTED_FORM,
+        **PROJECT_VALUES_SENT_BACK,
+        "comment_dsn": f"see {dsn_key}",
+        "note": "control-note",
+    }
+    headers = {**PLANTED_HEADERS, "X-Client-Version": "control-ios-4.2"}
 
-    assert served.request("/api/sentry-debug/", form={**secrets, "note": "kept"}, headers=headers) == 500
+    assert served.request(f"/api/sentry-debug/?{query}", form=form, headers=headers) == 500
 
     [issue] = bugsink_project.wait_for_issues(1)
     [event] = bugsink_project.events(issue)
     stored = json.dumps(event)
-    for secret in [*secrets.values(), "e2e-cookie-secret", "e2e-auth-secret"]:
-        assert secret not in stored
-    assert event["request"]["data"]["note"] == "kept"
+    planted = [
+        *PLANTED_QUERY.values(),
+        *PLANTED_FORM.values(),
+        *PLANTED_HEADER_VALUES,
+        *PLANTED_ENVIRONMENT_SECRETS,
+    ]
+    assert len(planted) >= 25
+    assert [value for value in planted if value in stored] == []
+    assert "page=control-page-2" in event["request"]["query_string"]
+    assert event["request"]["data"]["note"] == "control-note"
+    assert event["request"]["headers"]["X-Client-Version"] == "control-ios-4.2"
+    assert "step=2" in event["request"]["headers"]["Referer"]
 
 
 def test_warning_in_a_request_is_an_event_with_the_info_line_as_breadcrumb(served, bugsink_project):

@@ -17,6 +17,20 @@ from core.health import health_asgi_app, is_health_probe  # noqa: E402 (needs th
 
 
 async def application(scope, receive, send):
+    if scope["type"] == "lifespan":
+        return await acknowledge_lifespan(receive, send)
     if scope["type"] == "http" and is_health_probe(scope["method"], scope["path"]):
         return await health_asgi_app(scope, receive, send)
     return await django_application(scope, receive, send)
+
+
+async def acknowledge_lifespan(receive, send):
+    """Servers announce start-up and shutdown (ASGI lifespan); Django has nothing to do
+    then, and would answer with an exception that Sentry reports at every start."""
+    while True:
+        message = await receive()
+        if message["type"] == "lifespan.startup":
+            await send({"type": "lifespan.startup.complete"})
+        elif message["type"] == "lifespan.shutdown":
+            await send({"type": "lifespan.shutdown.complete"})
+            return

@@ -55,7 +55,9 @@ CREDENTIAL_WORDS = (
     "jwt",
 )
 CREDENTIAL_PARTS = frozenset({"key", "pass", "pwd", "auth", "sid", "pin", "otp", "dsn"})
-PERSONAL_WORDS = ("email", "phone", "ipaddress", "remoteaddr", "forwardedfor", "realip")
+PERSONAL_WORDS = ("email", "phone", "ipaddress", "remoteaddr", "forwarded")
+# A client's address: X-Real-IP, True-Client-IP, HTTP_CF_CONNECTING_IP in a WSGI environ.
+PERSONAL_PARTS = frozenset({"ip"})
 
 
 def name_parts(name):
@@ -84,7 +86,11 @@ def name_kind(name):
         or any(word in joined for word in CREDENTIAL_WORDS)
     ):
         return "credential"
-    if joined in SDK_PERSONAL_NAMES or any(word in joined for word in PERSONAL_WORDS):
+    if (
+        joined in SDK_PERSONAL_NAMES
+        or PERSONAL_PARTS.intersection(parts)
+        or any(word in joined for word in PERSONAL_WORDS)
+    ):
         return "personal"
     return None
 
@@ -94,9 +100,10 @@ def is_client_address_header(name):
     return "forwarded" in name or name.endswith("-ip") or name == "via"
 
 
-# scheme://user:password@host, the password greedy up to the last @ of the URL, so that
-# one holding "@", "/" or ":" is masked whole.
-URL_PASSWORD = re.compile(r"(?P<start>\b[a-zA-Z][a-zA-Z0-9+.-]*://[^\s:/?#@'\"]*):[^\s'\"]*@")
+# user:password@host, after scheme:// or not (a mistyped URL holds a password too), the
+# password greedy up to the last @ of the URL, so that one holding "@", "/" or ":" is
+# masked whole.
+URL_PASSWORD = re.compile(r"(?P<start>(?:\b[a-zA-Z][a-zA-Z0-9+.-]*://)?[^\s:/?#@'\"]*):[^\s'\"]*@")
 
 
 def mask_url_passwords(text):
@@ -173,7 +180,7 @@ class PrivacyFilter:
     def scrub_string(self, text):
         if self.secrets is not None:
             text = self.secrets.sub(SCRUBBED, text)
-        if "://" in text:
+        if "@" in text:
             text = mask_url_passwords(text)
         if "=" in text:
             text = NAME_VALUE.sub(self._scrub_name_value, text)

@@ -9,6 +9,8 @@ from pathlib import Path
 import pytest
 import sentry_sdk
 from django.core.handlers.wsgi import WSGIHandler
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from django.test import RequestFactory
 from sentry_sdk.transport import Transport
 
@@ -77,6 +79,8 @@ class WsgiClient(RequestFactory):
     response is finished, and its transaction sent, when a call returns.
 
     Django's test Client skips the WSGI handler, and with it the SDK's request scope.
+    Like the test Client, it keeps the request from closing the database connection,
+    which holds the test's transaction.
     """
 
     def __init__(self, application=None):
@@ -86,9 +90,15 @@ class WsgiClient(RequestFactory):
     def request(self, **request):
         environ = super().request(**request).environ
         answer = {}
-        response = self.application(environ, lambda status, headers: answer.update(status=status))
-        body = b"".join(response)
-        getattr(response, "close", lambda: None)()
+        request_started.disconnect(close_old_connections)
+        request_finished.disconnect(close_old_connections)
+        try:
+            response = self.application(environ, lambda status, headers: answer.update(status=status))
+            body = b"".join(response)
+            getattr(response, "close", lambda: None)()
+        finally:
+            request_started.connect(close_old_connections)
+            request_finished.connect(close_old_connections)
         return int(answer["status"].split()[0]), body
 
 

@@ -218,6 +218,8 @@ def test_a_traced_request_is_scrubbed_too(start_sentry, client):
         ("PHPSESSID", "credential"),
         ("emailAddress", "personal"),
         ("ip_address", "personal"),
+        ("HTTP_CF_CONNECTING_IP", "personal"),
+        ("HTTP_FORWARDED", "personal"),
         # Controls: the short parts only count as whole parts.
         ("monkey", None),
         ("compass", None),
@@ -235,6 +237,7 @@ def test_field_names_are_matched_by_their_parts(name, kind):
         ("postgres://app:s3cr/et@db/app", "postgres://app:[Filtered]@db/app"),
         ("postgres://app:p@ss:w0rd@db:5432/app", "postgres://app:[Filtered]@db:5432/app"),
         ("redis://:only-password@cache:6379/0", "redis://:[Filtered]@cache:6379/0"),
+        ("mysql//pg:typo-password@db", "mysql//pg:[Filtered]@db"),
         ("https://example.com:8443/path", "https://example.com:8443/path"),
     ],
 )

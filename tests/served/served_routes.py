@@ -1,0 +1,25 @@
+"""Copied into a bake by the template's serving tests: the project's own routes, plus
+two that fail as real code would (the debug route is off in production)."""
+
+import asyncio
+
+import sentry_sdk
+from django.urls import include, path
+
+
+def broken(request):
+    raise RuntimeError("a real bug")
+
+
+async def tagged_failure(request):
+    # Awaits between tagging and failing, so concurrent requests interleave here.
+    sentry_sdk.set_tag("customer", request.GET["customer"])
+    await asyncio.sleep(0.3)
+    raise RuntimeError(f"failed for {request.GET['customer']}")
+
+
+urlpatterns = [
+    path("", include("core.urls")),
+    path("broken/", broken),
+    path("tagged-failure/", tagged_failure),
+]
