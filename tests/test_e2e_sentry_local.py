@@ -26,6 +26,16 @@ def test_sentry_local_writes_only_the_dsn_into_env(sentry_local_project, default
     assert {**written, "SENTRY_DSN": ""} == original
 
 
+def test_the_login_token_and_data_are_owner_only(sentry_local_project, bugsink):
+    bugsink.api("GET", "projects/")  # creates the API token file if it is not there yet
+    data_dir = sentry_local_project / ".sentry-local"
+
+    assert data_dir.stat().st_mode & 0o777 == 0o700
+    for name in ("login", "api-token", "bugsink.pid"):
+        assert (data_dir / name).stat().st_mode & 0o777 == 0o600, name
+    assert (sentry_local_project / ".env").stat().st_mode & 0o777 == 0o600
+
+
 def test_sentry_local_prints_where_to_log_in(sentry_local_project, bugsink):
     output = make("sentry-local", sentry_local_project, bugsink)
 
