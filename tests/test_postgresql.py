@@ -63,7 +63,15 @@ def test_wrong_password_is_one_clear_line(postgresql_project, project_python, po
 
 @pytest.mark.parametrize(
     "url",
-    ["postgress://pg:secret-password@127.0.0.1/db", "127.0.0.1:5432/db", "mysql//pg:secret-password@db"],
+    [
+        "postgress://pg:secret-password@127.0.0.1/db",
+        "127.0.0.1:5432/db",
+        "mysql//pg:secret-password@db",
+        # Passwords holding the URL's own delimiters are masked whole.
+        "postgress://app:secret-password/with/slashes@db/app",
+        "postgress://app:secret-password@with@ats@db/app",
+        "postgress://app:secret-password:with:colons@db/app",
+    ],
 )
 def test_bad_database_url_stops_start_up_naming_the_variable(postgresql_project, project_python, url):
     result = manage(project_python, postgresql_project, "check", DATABASE_URL=url)
@@ -74,7 +82,7 @@ def test_bad_database_url_stops_start_up_naming_the_variable(postgresql_project,
     assert (
         "Fix it, for example: DATABASE_URL=postgres://pg_backend:password@127.0.0.1:5432/pg_backend" in line
     )
-    assert "secret-password" not in line
+    assert "secret-password" not in line and "with" not in line
 
 
 def test_missing_database_url_stops_a_postgresql_project(postgresql_project, project_python):
