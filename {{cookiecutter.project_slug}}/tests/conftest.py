@@ -85,9 +85,12 @@ class WsgiClient(RequestFactory):
 
     def __init__(self, application=None):
         super().__init__()
-        self.application = application or WSGIHandler()
+        self.application = application
 
     def request(self, **request):
+        # Django's handler loads MIDDLEWARE when it is made: at the first request, after
+        # a test has changed the settings.
+        self.application = self.application or WSGIHandler()
         environ = super().request(**request).environ
         answer = {}
         request_started.disconnect(close_old_connections)
@@ -100,6 +103,14 @@ class WsgiClient(RequestFactory):
             request_started.connect(close_old_connections)
             request_finished.connect(close_old_connections)
         return int(answer["status"].split()[0]), body
+
+
+@pytest.fixture
+def module_client(settings, request):
+    """A WsgiClient for the urlpatterns of the test module that asks for it."""
+    settings.ROOT_URLCONF = request.module.__name__
+    settings.ALLOWED_HOSTS = ["testserver"]
+    return WsgiClient()
 
 
 def clean_environment(**variables):

@@ -14,7 +14,6 @@ from django.urls import path
 from django.views.decorators.csrf import csrf_exempt
 
 from core.privacy import PrivacyFilter, mask_url_passwords, name_kind
-from tests.conftest import WsgiClient
 
 logger = logging.getLogger("api")
 
@@ -103,10 +102,9 @@ urlpatterns = [path("fail/", failing_view), path("ok/", harmless_view)]
 
 
 @pytest.fixture
-def client(settings):
-    settings.ROOT_URLCONF = __name__
+def client(settings, module_client):
     settings.SECRET_KEY = PROJECT_SECRETS["SECRET_KEY"]
-    return WsgiClient()
+    return module_client
 
 
 @pytest.fixture

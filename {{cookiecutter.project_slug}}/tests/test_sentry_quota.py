@@ -8,8 +8,6 @@ import pytest
 from django.http import HttpResponse
 from django.urls import path
 
-from tests.conftest import WsgiClient
-
 
 def form_view(request):
     return HttpResponse(str(len(request.POST)))
@@ -23,11 +21,9 @@ urlpatterns = [path("form/", form_view), path("broken/", broken_view)]
 
 
 @pytest.fixture
-def client(settings):
-    settings.ROOT_URLCONF = __name__
-    settings.ALLOWED_HOSTS = ["testserver"]
+def client(settings, module_client):
     settings.SENTRY_DEBUG_ROUTE_ENABLED = False
-    return WsgiClient()
+    return module_client
 
 
 ABUSES = {

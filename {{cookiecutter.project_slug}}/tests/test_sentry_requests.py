@@ -12,8 +12,6 @@ from django.http import HttpResponse
 from django.urls import path
 from django.views.decorators.csrf import csrf_exempt
 
-from tests.conftest import WsgiClient
-
 logger = logging.getLogger("api")
 
 TRACE_ID = "771a43a4192642f0b136d5159a501700"
@@ -71,11 +69,9 @@ urlpatterns = [
 
 
 @pytest.fixture
-def client(settings):
-    settings.ROOT_URLCONF = __name__
-    settings.ALLOWED_HOSTS = ["testserver"]
+def client(settings, module_client):
     settings.MIDDLEWARE = [*settings.MIDDLEWARE, f"{__name__}.FailingMiddleware"]
-    return WsgiClient()
+    return module_client
 
 
 @pytest.mark.django_db
