@@ -84,6 +84,7 @@ class Bench:
         run([sys.executable, "-m", "cookiecutter", "--no-input", "--output-dir", self.work_dir, TEMPLATE_DIR])
         self.project = self.work_dir / "averon_backend"
         for helper in (
+            "options.py",
             "bench_app.py",
             "bench_settings.py",
             "bench_stock_settings.py",
@@ -319,6 +320,26 @@ class Bench:
                 check_ms[name].append((time.perf_counter() - started) * 1000)
         return median(import_ms), median(init_ms), {name: median(values) for name, values in check_ms.items()}
 
+    def option_costs(self, requests=2000):
+        """bench/options.py's CPU per request for each option, interleaved rounds."""
+        configs = json.loads(
+            run(
+                [self.python, "-c", "import options; import json; print(json.dumps(list(options.CONFIGS)))"],
+                cwd=self.project,
+                env={**self.environment, **DEPLOYED, "SENTRY_DSN": ""},
+            ).stdout.splitlines()[-1]
+        )
+        samples = {config: [] for config in configs}
+        for _ in range(ROUNDS):
+            for config in configs:
+                output = run(
+                    ["taskset", "-c", "0", self.python, "options.py", config, str(requests)],
+                    cwd=self.project,
+                    env={**self.environment, **DEPLOYED, "SENTRY_DSN": ""},
+                ).stdout
+                samples[config].append(json.loads(output.splitlines()[-1]))
+        return samples
+
     def delivery_latency(self):
         data_dir = self.work_dir / "bugsink-data"
         port = free_port()
@@ -465,6 +486,7 @@ def report(bench):
         configs, samples, delivered = bench.throughput(sink_port)
         burst_500s, burst_events = bench.burst(sink_port)
         hole_samples, shutdowns = bench.black_hole(sink_port)
+    option_samples = bench.option_costs()
     import_ms, init_ms, check_ms = bench.startup()
     p50, p95, visible_at_answer = bench.delivery_latency()
     bakes = bench.bake_time()
@@ -510,7 +532,24 @@ def report(bench):
         "",
     ]
 
+    off = option_samples[OFF]
     lines += [
+        "## 2b. What each option costs a request (bench/options.py, in-process)",
+        "",
+        f"CPU per request in the request thread, median of {ROUNDS} interleaved rounds, and the",
+        "overhead over Sentry off in the same round. Envelopes are serialised, not sent.",
+        "",
+        "| configuration | ORM + INFO log µs | overhead | real endpoint µs | overhead |",
+        "| --- | --- | --- | --- | --- |",
+    ]
+    for config, runs in option_samples.items():
+        cells = []
+        for path in ("/bench/orm/", "/bench/api/"):
+            overhead = median([run[path] - base[path] for run, base in zip(runs, off, strict=True)])
+            cells += [f"{median([run[path] for run in runs]):.0f}", f"{overhead:+.0f} µs"]
+        lines.append(f"| {config} | " + " | ".join(cells) + " |")
+    lines += [
+        "",
         "## 3. Start-up (median of 10)",
         "",
         "| measure | ms |",

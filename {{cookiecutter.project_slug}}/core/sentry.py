@@ -159,7 +159,7 @@ def init_sentry(environment, **overrides):
     if options is None:
         return
     try:
-        sentry_sdk.init(**options, **overrides)
+        sentry_sdk.init(**{**options, **overrides})
     except BadDsn as error:
         raise bad_value(
             "SENTRY_DSN",
