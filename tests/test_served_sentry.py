@@ -91,6 +91,11 @@ ABUSES = {
     "1,500 form fields": lambda url: request(
         url + "/admin/login/", "&".join(f"f{n}=1" for n in range(1500)).encode(), {"Cookie": CSRF_COOKIE}
     ),
+    "a form in a charset Django cannot decode": lambda url: request(
+        url + "/admin/login/",
+        b"a=b",
+        {"Cookie": CSRF_COOKIE, "Content-Type": "application/x-www-form-urlencoded; charset=utf-7"},
+    ),
     "the debug route, off in production": lambda url: request(url + "/api/sentry-debug/"),
     "a malformed request line": lambda url: raw_request(
         url, b"GET /?password=planted-line-secret HTTP/1.1 x\r\n\r\n"

@@ -1,12 +1,15 @@
 """The ASGI entry point for servers such as uvicorn; production settings by default.
 
 As in core/wsgi.py, GET /api/health/ is answered before Django and Sentry, so a probe
-costs one database query under either server. Everything else goes to Django, which
-sentry-sdk's DjangoIntegration instruments the same way under ASGI as under WSGI.
+costs one database query under either server, and a caller's trace headers reach
+Django and Sentry only when callers are trusted (core.sentry.TRACE_HEADERS). Everything
+else goes to Django, which sentry-sdk's DjangoIntegration instruments under ASGI as
+under WSGI.
 """
 
 import os
 
+from django.conf import settings
 from django.core.asgi import get_asgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "core.settings.production")
@@ -14,6 +17,10 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "core.settings.production")
 django_application = get_asgi_application()
 
 from core.health import health_asgi_app, is_health_probe  # noqa: E402 (needs the app set up)
+from core.sentry import TRACE_HEADERS  # noqa: E402
+
+# Their names in an ASGI scope: lowercase bytes.
+TRACE_HEADER_NAMES = tuple(name.encode() for name in TRACE_HEADERS)
 
 
 async def application(scope, receive, send):
@@ -21,6 +28,11 @@ async def application(scope, receive, send):
         return await acknowledge_lifespan(receive, send)
     if scope["type"] == "http" and is_health_probe(scope["method"], scope["path"]):
         return await health_asgi_app(scope, receive, send)
+    if not settings.SENTRY_TRUST_INCOMING_TRACES:
+        headers = [
+            (name, value) for name, value in scope["headers"] if name.lower() not in TRACE_HEADER_NAMES
+        ]
+        scope = {**scope, "headers": headers}
     return await django_application(scope, receive, send)
 
 

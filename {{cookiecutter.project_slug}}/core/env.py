@@ -7,8 +7,22 @@ it without editing the file. A missing .env is fine: development has safe defaul
 from pathlib import Path
 
 import environ
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
+
+
+def bad_value(variable, value, why, example):
+    """The one-line start-up error for a variable that is set to something unusable."""
+    return ImproperlyConfigured(f"{variable}={value!r} {why}. Fix it, for example: {variable}={example}")
+
+
+def read_bool(variable, default=False):
+    """true/false (or yes/no, on/off, 1/0); django-environ reads anything else as false."""
+    raw = env.str(variable, default=str(default)).strip()
+    if raw.lower() not in ("true", "false", "1", "0", "yes", "no", "on", "off"):
+        raise bad_value(variable, raw, "must be true or false", str(default).lower())
+    return env.bool(variable, default=default)

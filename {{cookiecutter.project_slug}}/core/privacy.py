@@ -22,6 +22,7 @@ core/database.py masks passwords in its error messages with the same URL rule.
 """
 
 import functools
+import json
 import os
 import re
 import urllib.parse
@@ -53,11 +54,27 @@ CREDENTIAL_WORDS = (
     "signature",
     "bearer",
     "jwt",
+    "passcode",
+    "hmac",
+    "totp",
+    "cardnumber",
+    "iban",
 )
-CREDENTIAL_PARTS = frozenset({"key", "pass", "pwd", "auth", "sid", "pin", "otp", "dsn"})
-PERSONAL_WORDS = ("email", "phone", "ipaddress", "remoteaddr", "forwarded")
+CREDENTIAL_PARTS = frozenset(
+    {"key", "keys", "pass", "pwd", "auth", "sid", "pin", "otp", "dsn", "sig", "cvv", "cvc"}
+)
+PERSONAL_WORDS = (
+    "email",
+    "phone",
+    "ipaddress",
+    "remoteaddr",
+    "forwarded",
+    "clientip",
+    "socketip",
+    "clientaddr",
+)
 # A client's address: X-Real-IP, True-Client-IP, HTTP_CF_CONNECTING_IP in a WSGI environ.
-PERSONAL_PARTS = frozenset({"ip"})
+PERSONAL_PARTS = frozenset({"ip", "ssn"})
 
 
 def name_parts(name):
@@ -96,23 +113,57 @@ def name_kind(name):
 
 
 def is_client_address_header(name):
-    name = name.lower()
-    return "forwarded" in name or name.endswith("-ip") or name == "via"
+    """Forwarded, X-Forwarded-For, X-Real-IP, CF-Connecting-IP, X-Azure-ClientIP, Via,
+    X-Envoy-External-Address...; not X-Forwarded-Host or -Proto, which name no client."""
+    name = re.sub("[^a-z0-9]", "", name.lower())
+    if "forwarded" in name:
+        return not name.endswith(("host", "proto", "port", "server", "prefix"))
+    return name.endswith(("ip", "addr", "address")) or "ipv" in name or name == "via"
 
 
-# user:password@host, after scheme:// or not (a mistyped URL holds a password too), the
-# password greedy up to the last @ of the URL, so that one holding "@", "/" or ":" is
-# masked whole.
-URL_PASSWORD = re.compile(r"(?P<start>(?:\b[a-zA-Z][a-zA-Z0-9+.-]*://)?[^\s:/?#@'\"]*):[^\s'\"]*@")
+# Every rule below is linear in the length of the text: an attacker chooses the strings.
+URL_SCHEME_END = "://"
+# Where a bare user:password@ can start when no scheme:// says so.
+URL_PIECE_START = re.compile(r"[/?#=,;(]")
+# A run of text that can hold a URL, from white space or a quote to the next, holding @.
+URL_CANDIDATE = re.compile(r"(?<![^\s'\"])[^\s'\"]*@[^\s'\"]*")
+PORT = re.compile(r"\d+(?:[/?#]|$)")
+
+
+def _mask_url_password(match):
+    text = match[0]
+    at = text.rfind("@")
+    head = text[:at]
+    scheme_end = head.find(URL_SCHEME_END)
+    if scheme_end >= 0:
+        start = scheme_end + len(URL_SCHEME_END)
+    else:
+        starts = [found.end() for found in URL_PIECE_START.finditer(head)]
+        start = starts[-1] if starts else 0
+    colon = head.find(":", start)
+    if colon < 0 or "/" in head[start:colon] or PORT.match(head, colon + 1):
+        return text  # no user:password, or host:port
+    return f"{text[: colon + 1]}{SCRUBBED}{text[at:]}"
 
 
 def mask_url_passwords(text):
-    return URL_PASSWORD.sub(rf"\g<start>:{SCRUBBED}@", text)
+    """user:password@host, after scheme:// or not (a mistyped URL holds a password too),
+    the password taken up to the URL's last @, so one holding "@", "/" or ":" goes whole."""
+    return URL_CANDIDATE.sub(_mask_url_password, text) if "@" in text else text
 
 
-# name=value at the start of a string or after ?, &, ; or a space: query strings, form
-# bodies, the request line inside a request's repr, and log messages alike.
-NAME_VALUE = re.compile(r"(?P<start>(?:^|[?&;\s])(?P<name>[^=&;#\s'\"]+)=)(?P<value>[^&;#\s'\"]*)")
+# name=value, at the start of a string or after a separator: query strings, form bodies,
+# a request line, log messages, a dataclass's repr (password='x'). Names and quoted
+# values have bounded lengths, so no input makes the search quadratic.
+NAME_VALUE = re.compile(
+    r"(?P<start>(?:^|(?<=[?&;#,(\s'\"{\[]))(?P<name>[\w.%+\[\]-]{1,100})=)"
+    r"(?P<value>'[^']{0,200}'|\"[^\"]{0,200}\"|[^&;#\s'\",)}\]]+)"
+)
+# 'name': value and "name": value, as in a dict's repr or JSON text.
+QUOTED_PAIR = re.compile(
+    r"(?P<start>(?P<quote>['\"])(?P<name>[\w.%+-]{1,100})(?P=quote)\s{0,10}:\s{0,10})"
+    r"(?P<value>'[^']{0,200}'|\"[^\"]{0,200}\"|[^,}\]\s]+)"
+)
 
 # A value shorter than this is not searched for as a secret: it would replace common
 # words and numbers all over the event.
@@ -135,11 +186,20 @@ def project_secrets(environ):
                     found.add(parts.username or "")
             except ValueError:  # a port that is not a number: not a URL after all
                 pass
-    return sorted(
-        (value for value in found if len(value) >= MIN_SECRET_LENGTH and re.search("[A-Za-z]", value)),
-        key=len,
-        reverse=True,  # the longest first, so no secret is half-replaced by another
-    )
+    secrets = {value for value in found if len(value) >= MIN_SECRET_LENGTH and re.search("[A-Za-z]", value)}
+    # As a URL, a repr or JSON would write them, too.
+    encoded = {
+        form(value)
+        for value in secrets
+        for form in (
+            lambda v: urllib.parse.quote(v, safe=""),
+            urllib.parse.quote_plus,
+            lambda v: v.encode("unicode_escape").decode(),
+            lambda v: json.dumps(v)[1:-1],
+        )
+    }
+    # The longest first, so no secret is half-replaced by another.
+    return sorted(secrets | encoded, key=len, reverse=True)
 
 
 class PrivacyFilter:
@@ -150,6 +210,11 @@ class PrivacyFilter:
         self.secrets = re.compile("|".join(map(re.escape, secrets))) if secrets else None
 
     def __call__(self, event, hint):
+        logentry = event.get("logentry")
+        if isinstance(logentry, dict):
+            # The arguments of a log call are already in its formatted message, where the
+            # rules below can see the name next to each value; alone they cannot.
+            logentry.pop("params", None)
         request = event.get("request")
         if isinstance(request, dict) and isinstance(request.get("headers"), dict) and not self.personal_data:
             request["headers"] = {
@@ -168,7 +233,7 @@ class PrivacyFilter:
             return self.scrub_string(value)
         if isinstance(value, dict):
             return {
-                name: SCRUBBED
+                self.scrub_secrets(name) if isinstance(name, str) else name: SCRUBBED
                 if isinstance(name, str) and item not in (None, "") and self.is_sensitive(name)
                 else self.scrub(item)
                 for name, item in value.items()
@@ -177,18 +242,23 @@ class PrivacyFilter:
             return [self.scrub(item) for item in value]
         return value
 
+    def scrub_secrets(self, text):
+        return self.secrets.sub(SCRUBBED, text) if self.secrets is not None else text
+
     def scrub_string(self, text):
-        if self.secrets is not None:
-            text = self.secrets.sub(SCRUBBED, text)
-        if "@" in text:
-            text = mask_url_passwords(text)
+        text = mask_url_passwords(self.scrub_secrets(text))
         if "=" in text:
-            text = NAME_VALUE.sub(self._scrub_name_value, text)
+            text = NAME_VALUE.sub(self._scrub_pair, text)
+        if ":" in text:
+            text = QUOTED_PAIR.sub(self._scrub_pair, text)
         return text
 
-    def _scrub_name_value(self, match):
-        name = urllib.parse.unquote_plus(match["name"])
-        return match["start"] + SCRUBBED if match["value"] and self.is_sensitive(name) else match[0]
+    def _scrub_pair(self, match):
+        if not self.is_sensitive(urllib.parse.unquote_plus(match["name"])):
+            return match[0]
+        value = match["value"]
+        quote = value[0] if value[0] in "'\"" and len(value) > 1 else ""
+        return f"{match['start']}{quote}{SCRUBBED}{quote}"
 
 
 def request_repr(value):

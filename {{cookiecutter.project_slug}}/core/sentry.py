@@ -16,13 +16,14 @@ import math
 import os
 
 import sentry_sdk
-from django.core.exceptions import ImproperlyConfigured
+from django.core.exceptions import BadRequest, SuspiciousOperation
+from django.http import UnreadablePostError
 from sentry_sdk.integrations.argv import ArgvIntegration
 from sentry_sdk.integrations.django import DjangoIntegration
 from sentry_sdk.integrations.logging import LoggingIntegration, ignore_logger
 from sentry_sdk.utils import BadDsn
 
-from core.env import env
+from core.env import bad_value, env, read_bool
 from core.privacy import PrivacyFilter, project_secrets, request_repr
 
 DEFAULT_TRACES_SAMPLE_RATE = "{{ cookiecutter.sentry_traces_sample_rate | trim }}"
@@ -34,16 +35,15 @@ LOG_EVENT_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 # request, and runserver's also reports malformed requests from any client.
 QUIET_LOGGERS = ("gunicorn.access", "django.server", "uvicorn.access")
 
-# Records any anonymous client can cause: kept as breadcrumbs, never sent as events, so
-# nobody on the internet can spend the project's quota. Django logs every bad Host
-# header, CSRF failure and oversized or many-field body to django.security.*; the
-# servers log malformed requests as warnings (their errors still are events).
+# What any anonymous client can cause is never an event, so nobody on the internet can
+# spend the project's quota. Django answers these exceptions with a 400 (a body it
+# cannot decode, a bad Host header, an oversized or many-field body, a client that hung
+# up mid-body), yet they can reach Sentry as exceptions; it logs them, and every CSRF
+# failure, to django.security.*, whose records stay breadcrumbs. The servers log
+# malformed requests as warnings (their errors still are events).
+CLIENT_CAUSED_ERRORS = [BadRequest, SuspiciousOperation, UnreadablePostError]
 CLIENT_CAUSED_LOGGERS = ("django.security.",)
 CLIENT_CAUSED_WARNING_LOGGERS = ("gunicorn.error", "uvicorn.error")
-
-
-def bad_value(variable, value, why, example):
-    return ImproperlyConfigured(f"{variable}={value!r} {why}. Fix it, for example: {variable}={example}")
 
 
 def read_sample_rate():
@@ -68,23 +68,12 @@ def read_log_event_level():
     return logging.getLevelName(raw.upper())
 
 
-def read_bool(variable):
-    raw = env.str(variable, default="false").strip()
-    if raw.lower() not in ("true", "false", "1", "0", "yes", "no", "on", "off", ""):
-        raise bad_value(variable, raw, "must be true or false", "false")
-    return env.bool(variable, default=False)
-
-
-def traces_sampler(rate, trust_callers):
-    """The SDK's traces_sampler: `rate` for every request. A caller's sentry-trace header
-    still links this request into its trace, but decides whether it is recorded only
-    when SENTRY_TRUST_INCOMING_TRACES is on: anyone can send "sampled" headers."""
-
-    def sample(sampling_context):
-        parent_sampled = sampling_context.get("parent_sampled")
-        return parent_sampled if trust_callers and parent_sampled is not None else rate
-
-    return sample
+# The headers through which a caller continues its trace here (the SDK reads no others).
+# core/wsgi.py and core/asgi.py remove them before Django and the SDK see a request,
+# unless SENTRY_TRUST_INCOMING_TRACES says every caller is the project's own: with them,
+# anyone on the internet could choose which of their requests are traced (a "sampled"
+# flag, or a baggage sample_rand under the rate) and spend the transaction quota.
+TRACE_HEADERS = ("sentry-trace", "baggage")
 
 
 def drop_client_caused(privacy_filter):
@@ -109,8 +98,6 @@ def sentry_options(environment):
     caught on the laptop, not on the first deploy that sets a DSN.
     """
     dsn = env.str("SENTRY_DSN", default="").strip()
-    rate = read_sample_rate()
-    trust_callers = read_bool("SENTRY_TRUST_INCOMING_TRACES")
     personal_data = read_bool("SENTRY_SEND_PERSONAL_DATA")
     privacy_filter = PrivacyFilter(project_secrets(os.environ), personal_data=personal_data)
     # Personal name parts for the SDK's own filter of request headers and query strings.
@@ -120,7 +107,9 @@ def sentry_options(environment):
         "environment": env.str("SENTRY_ENVIRONMENT", default="") or environment,
         # None lets the SDK find a release itself (SENTRY_RELEASE, then the git commit).
         "release": env.str("SENTRY_RELEASE", default="") or None,
-        "traces_sampler": traces_sampler(rate, trust_callers),
+        # A trusted caller's sampling decision (its sentry-trace header) wins, so that a
+        # distributed trace is kept or dropped whole; see TRACE_HEADERS.
+        "traces_sample_rate": read_sample_rate(),
         "integrations": [
             # Signal receivers are one span each on every traced request, and were a
             # tenth of the integration's cost in `make bench`; views and SQL say more.
@@ -142,6 +131,7 @@ def sentry_options(environment):
             "queues": False,
             "gen_ai": {"inputs": False, "outputs": False},
         },
+        "ignore_errors": CLIENT_CAUSED_ERRORS,
         "before_send": drop_client_caused(privacy_filter),
         "before_send_transaction": privacy_filter,
         "custom_repr": request_repr,

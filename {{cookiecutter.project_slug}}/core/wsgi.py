@@ -2,11 +2,13 @@
 
 GET /api/health/ is answered here, before Django's middleware and Sentry: load
 balancers send it every few seconds, and a probe should cost one database query,
-not the whole request stack (core/health.py). Everything else goes to Django.
+not the whole request stack (core/health.py). Everything else goes to Django, without
+the caller's trace headers unless callers are trusted (core.sentry.TRACE_HEADERS).
 """
 
 import os
 
+from django.conf import settings
 from django.core.wsgi import get_wsgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "core.settings.production")
@@ -14,9 +16,16 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "core.settings.production")
 django_application = get_wsgi_application()
 
 from core.health import health_wsgi_app, is_health_probe  # noqa: E402 (needs the app set up)
+from core.sentry import TRACE_HEADERS  # noqa: E402
+
+# Their names in a WSGI environ: HTTP_SENTRY_TRACE, HTTP_BAGGAGE.
+TRACE_HEADER_KEYS = tuple(f"HTTP_{name.upper().replace('-', '_')}" for name in TRACE_HEADERS)
 
 
 def application(environ, start_response):
     if is_health_probe(environ.get("REQUEST_METHOD"), environ.get("PATH_INFO")):
         return health_wsgi_app(environ, start_response)
+    if not settings.SENTRY_TRUST_INCOMING_TRACES:
+        for key in TRACE_HEADER_KEYS:
+            environ.pop(key, None)
     return django_application(environ, start_response)

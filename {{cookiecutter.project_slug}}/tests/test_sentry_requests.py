@@ -12,6 +12,8 @@ from django.http import HttpResponse
 from django.urls import path
 from django.views.decorators.csrf import csrf_exempt
 
+from core.wsgi import application
+
 logger = logging.getLogger("api")
 
 TRACE_ID = "771a43a4192642f0b136d5159a501700"
@@ -184,35 +186,51 @@ def test_sampled_request_has_a_span_per_sql_query(start_sentry, client):
     assert "auth_user" in span["description"] and span["data"]["db.system"] == connection.vendor
 
 
-@pytest.mark.django_db
-def test_callers_sampling_decision_is_kept_when_callers_are_trusted(start_sentry, client):
-    transport = start_sentry(SENTRY_TRACES_SAMPLE_RATE="0", SENTRY_TRUST_INCOMING_TRACES="true")
+@pytest.fixture
+def entry_point(settings, module_client):
+    """Requests through core.wsgi, which decides whether a caller's trace headers count."""
+    module_client.application = application
+    return module_client
 
-    client.get("/query/", headers={"sentry-trace": f"{TRACE_ID}-{PARENT_SPAN_ID}-1"})
-    client.get("/query/", headers={"sentry-trace": f"{TRACE_ID}-{PARENT_SPAN_ID}-0"})
+
+@pytest.mark.django_db
+def test_callers_trace_and_sampling_decision_are_kept_when_callers_are_trusted(
+    start_sentry, entry_point, settings
+):
+    settings.SENTRY_TRUST_INCOMING_TRACES = True
+    transport = start_sentry(SENTRY_TRACES_SAMPLE_RATE="0")
+
+    entry_point.get("/query/", headers={"sentry-trace": f"{TRACE_ID}-{PARENT_SPAN_ID}-1"})
+    entry_point.get("/query/", headers={"sentry-trace": f"{TRACE_ID}-{PARENT_SPAN_ID}-0"})
+    entry_point.get("/orders/7/", headers={"sentry-trace": f"{TRACE_ID}-{PARENT_SPAN_ID}-0"})
 
     [trace] = transport.items("transaction")
     assert trace["contexts"]["trace"]["trace_id"] == TRACE_ID
     assert trace["contexts"]["trace"]["parent_span_id"] == PARENT_SPAN_ID
+    assert transport.events[0]["contexts"]["trace"]["trace_id"] == TRACE_ID
 
 
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"sentry-trace": f"{TRACE_ID}-{PARENT_SPAN_ID}-1"},
+        {"sentry-trace": f"{TRACE_ID}-{PARENT_SPAN_ID}", "baggage": "sentry-sample_rand=0.000001"},
+        {
+            "sentry-trace": f"{TRACE_ID}-{PARENT_SPAN_ID}-1",
+            "baggage": "sentry-sample_rate=1,sentry-sampled=true",
+        },
+    ],
+)
 @pytest.mark.django_db
-def test_a_client_cannot_force_a_trace_by_default(start_sentry, client):
-    transport = start_sentry(SENTRY_TRACES_SAMPLE_RATE="0")
+def test_a_client_cannot_force_a_trace_by_default(start_sentry, entry_point, headers):
+    transport = start_sentry(SENTRY_TRACES_SAMPLE_RATE="0.01")
 
-    for _ in range(3):
-        client.get("/query/", headers={"sentry-trace": f"{TRACE_ID}-{PARENT_SPAN_ID}-1"})
+    for _ in range(20):
+        entry_point.get("/query/", headers=headers)
+    entry_point.get("/orders/7/", headers=headers)
 
     assert transport.items("transaction") == []
-
-
-@pytest.mark.django_db
-def test_error_belongs_to_the_callers_trace(start_sentry, client):
-    transport = start_sentry()
-
-    client.get("/orders/7/", headers={"sentry-trace": f"{TRACE_ID}-{PARENT_SPAN_ID}-0"})
-
-    assert transport.events[0]["contexts"]["trace"]["trace_id"] == TRACE_ID
+    assert transport.events[0]["contexts"]["trace"]["trace_id"] != TRACE_ID
 
 
 @pytest.mark.django_db

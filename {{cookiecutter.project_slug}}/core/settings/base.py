@@ -6,7 +6,7 @@ machines come from the environment through core.env; secrets have no default her
 """
 
 from core.database import database_from_environment
-from core.env import BASE_DIR, env
+from core.env import BASE_DIR, env, read_bool
 
 PROJECT_NAME = "{{ cookiecutter.__project_name_literal }}"  # noqa: E501 (kept as typed)
 
@@ -120,3 +120,7 @@ LOGGING = {
 
 # The route that raises on purpose to prove Sentry receives errors (api.views).
 SENTRY_DEBUG_ROUTE_ENABLED = True
+
+# Whether a caller's sentry-trace and baggage headers reach Sentry (core.sentry's
+# without_trace_headers): only when every caller is the project's own (docs/sentry.md).
+SENTRY_TRUST_INCOMING_TRACES = read_bool("SENTRY_TRUST_INCOMING_TRACES")
