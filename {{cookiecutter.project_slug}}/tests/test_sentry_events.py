@@ -142,10 +142,15 @@ def test_traces_are_off_at_rate_zero(start_sentry, db):
 
 # transactional_db: the probe closes unusable connections as a request would, and a
 # connection inside the test's transaction looks unusable to PostgreSQL's backend.
-def test_health_probes_bypass_sentry_even_at_rate_one(start_sentry, transactional_db):
+def test_health_probes_bypass_sentry_even_at_rate_one_and_with_a_sampled_trace_header(
+    start_sentry, transactional_db, settings
+):
+    settings.SENTRY_TRUST_INCOMING_TRACES = True
     transport = start_sentry(SENTRY_TRACES_SAMPLE_RATE="1")
 
-    status, body = call_wsgi_application("/api/health/")
+    status, body = WsgiClient(application).get(
+        "/api/health/", headers={"sentry-trace": "771a43a4192642f0b136d5159a501700-b0e6f15b45c36b12-1"}
+    )
 
     assert (status, json.loads(body)) == (200, {"status": "ok", "database": "ok"})
     assert transport.envelopes == []
