@@ -29,8 +29,8 @@ DEPLOYED_ENVIRONMENT = {
 # The uv of the template's own environment (requirements-dev.txt pins the release the
 # generated Makefile installs): on PATH, bakes' Makefiles use it as a user's own uv.
 UV = Path(find_uv_bin())
-# uv uses the machine's Python, as the generated Makefile has it.
-UV_ENVIRONMENT = {"UV_PYTHON": "python3", "UV_PYTHON_DOWNLOADS": "never"}
+# uv as the generated Makefile sets it up: the machine's Python, bytecode at install.
+UV_ENVIRONMENT = {"UV_PYTHON": "python3", "UV_PYTHON_DOWNLOADS": "never", "UV_COMPILE_BYTECODE": "1"}
 
 
 @pytest.fixture(scope="session", autouse=True)
