@@ -169,3 +169,12 @@ def test_workflow_steps_pass_in_order_on_a_machine_without_uv(project, request, 
             assert response.status == 200
     finally:
         stop_server(server)
+
+
+def test_template_workflow_runs_the_readme_test_command_through_ci_run():
+    [step] = [step for step in load(TEMPLATE_WORKFLOW)["jobs"]["test"]["steps"] if "run" in step]
+    ci_run = (TEMPLATE_DIR / ".ci/run").read_text().splitlines()
+
+    assert step["run"] == "bash .ci/run"
+    assert ci_run[-1] == "make test"
+    assert "```bash\nmake test\n```" in (TEMPLATE_DIR / "README.md").read_text()
