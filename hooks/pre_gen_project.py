@@ -10,7 +10,8 @@ import math
 import re
 import sys
 
-SLUG_PATTERN = re.compile(r"[a-z][a-z0-9_]*")
+# Also a valid project name for uv, which refuses one that ends in "_".
+SLUG_PATTERN = re.compile(r"[a-z](?:[a-z0-9_]*[a-z0-9])?")
 EMAIL_PATTERN = re.compile(r"[^@\s]+@[^@\s]+")
 # Free-text answers land in one-line places (a TOML string, a settings string, a
 # Markdown heading): a control character there would break the file or the heading.
@@ -40,7 +41,7 @@ def check_project_slug(value):
     if not SLUG_PATTERN.fullmatch(value):
         raise BadAnswer(
             "project_slug",
-            "must be a lowercase Python identifier (a letter, then letters, digits or _)",
+            "must be a lowercase Python identifier (a letter, then letters, digits or _, not ending in _)",
             value,
             "for example averon_backend",
         )

@@ -1,16 +1,17 @@
-"""Fixtures for the template's suite: bakes, and one virtual environment in which
-every baked project's own requirements are installed, as a user's `make` would."""
+"""Fixtures for the template's suite: bakes, and one virtual environment in which a
+baked project's uv.lock is installed, as a user's `make` would."""
 
 import importlib.util
+import os
 import shutil
 import subprocess
 import sys
 import tempfile
 import urllib.parse
-import venv
 from pathlib import Path
 
 import pytest
+from uv import find_uv_bin
 
 from tests.postgres import PostgresCluster
 from tests.processes import free_port
@@ -23,6 +24,32 @@ DEPLOYED_ENVIRONMENT = {
     "ALLOWED_HOSTS": "api.example.com",
     "SENTRY_DSN": "",
 }
+
+
+# The uv of the template's own environment (requirements-dev.txt pins the release the
+# generated Makefile installs): on PATH, bakes' Makefiles use it as a user's own uv.
+UV = Path(find_uv_bin())
+# uv as the generated Makefile sets it up: the machine's Python, bytecode at install.
+UV_ENVIRONMENT = {"UV_PYTHON": "python3", "UV_PYTHON_DOWNLOADS": "never", "UV_COMPILE_BYTECODE": "1"}
+
+
+@pytest.fixture(scope="session", autouse=True)
+def uv_on_path(tmp_path_factory):
+    """uv alone on PATH: the rest of the template's environment stays out of the bakes'."""
+    uv_dir = tmp_path_factory.mktemp("uv-on-path")
+    (uv_dir / "uv").symlink_to(UV)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("PATH", f"{uv_dir}{os.pathsep}{os.environ['PATH']}")
+        yield
+
+
+def uv_sync(project, environment_dir):
+    """`uv sync --locked` of a bake into `environment_dir`, as the Makefile runs it."""
+    environment = {**os.environ, **UV_ENVIRONMENT, "UV_PROJECT_ENVIRONMENT": str(environment_dir)}
+    command = [UV, "sync", "--locked", "--quiet"]
+    result = subprocess.run(command, cwd=project, env=environment, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    return Path(environment_dir) / "bin" / "python"
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -50,15 +77,10 @@ def default_project(cookies_session):
 
 @pytest.fixture(scope="session")
 def project_python(cookies_session, tmp_path_factory):
-    """A Python with a baked project's requirements-dev.txt installed, as `make` would.
-    The PostgreSQL bake's requirements are the default's plus the PostgreSQL driver."""
-    requirements = bake_ok(cookies_session, database="postgresql") / "requirements-dev.txt"
-    env_dir = tmp_path_factory.mktemp("generated-project-venv")
-    venv.create(env_dir, with_pip=True)
-    python = env_dir / "bin" / "python"
-    install = [python, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "-r", requirements]
-    subprocess.run(install, cwd=requirements.parent, check=True)
-    return python
+    """A Python with a PostgreSQL bake's uv.lock installed, as `make` would: the SQLite
+    lock pins the same versions, less the PostgreSQL driver (tests/test_locks.py)."""
+    project = bake_ok(cookies_session, database="postgresql")
+    return uv_sync(project, tmp_path_factory.mktemp("generated-project-venv"))
 
 
 @pytest.fixture(scope="session")

@@ -1,4 +1,4 @@
-"""A baked project, installed from its own requirements, passes its own checks."""
+"""A baked project, installed from its own uv.lock, passes its own checks."""
 
 import os
 import py_compile

@@ -9,7 +9,7 @@ post_gen = load_module(TEMPLATE_DIR / "hooks" / "post_gen_project.py")
 
 BAD_SAMPLE_RATES = ["", "abc", "1.5", "-0.1", "nan", "inf", "10%", "0,1"]
 GOOD_SAMPLE_RATES = ["0", "1", "0.25", ".5", "1e-1", " 0.5 "]
-BAD_SLUGS = ["1st_backend", "My_Backend", "averon-backend", "averon backend", "_private", "café"]
+BAD_SLUGS = ["1st_backend", "My_Backend", "averon-backend", "averon backend", "_private", "café", "backend_"]
 
 
 @pytest.mark.parametrize("rate", GOOD_SAMPLE_RATES)
@@ -32,7 +32,7 @@ def test_slugs_that_are_not_lowercase_identifiers_are_refused(slug):
         pre_gen.check_project_slug(slug)
 
 
-@pytest.mark.parametrize("slug", ["averon_backend", "api2", "b"])
+@pytest.mark.parametrize("slug", ["averon_backend", "api2", "b", "shop__api"])
 def test_lowercase_identifier_slugs_are_accepted(slug):
     pre_gen.check_project_slug(slug)
 

@@ -33,16 +33,19 @@ def test_postgresql_bake_migrates_and_passes_its_suite_on_a_real_server(
     run_test_suite(project_python, postgresql_project, DATABASE_URL=database_url)
 
 
+def dependencies(project):
+    return tomllib.loads((project / "pyproject.toml").read_text())["project"]["dependencies"]
+
+
 def test_postgresql_bake_asks_for_the_driver_and_documents_the_url(postgresql_project):
-    assert "psycopg[binary]" in (postgresql_project / "requirements.txt").read_text()
+    assert any(line.startswith("psycopg[binary]") for line in dependencies(postgresql_project))
     example = (postgresql_project / ".env.example").read_text()
     assert "DATABASE_URL=postgres://pg_backend:change-me@127.0.0.1:5432/pg_backend" in example
 
 
 def test_sqlite_bake_needs_no_database_driver(default_project):
-    requirements = (default_project / "requirements.txt").read_text()
-
-    assert "psycopg" not in requirements
+    assert not any("psycopg" in line for line in dependencies(default_project))
+    assert "psycopg" not in (default_project / "uv.lock").read_text()
     assert "\nDATABASE_URL=" not in (default_project / ".env.example").read_text()
     assert (
         tomllib.loads((default_project / "pyproject.toml").read_text())["project"]["name"] == "averon_backend"
