@@ -3,9 +3,15 @@
 https://docs.gunicorn.org/en/stable/settings.html
 """
 
+from __future__ import annotations
+
 import multiprocessing
+from typing import TYPE_CHECKING
 
 from core.env import env
+
+if TYPE_CHECKING:
+    from gunicorn.workers.base import Worker
 
 # Where to listen. Behind a load balancer or in a container: GUNICORN_BIND=0.0.0.0:8000.
 bind = env.str("GUNICORN_BIND", default="127.0.0.1:8000")
@@ -48,7 +54,7 @@ logconfig_dict = {
 control_socket_disable = True
 
 
-def post_worker_init(worker):
+def post_worker_init(worker: Worker) -> None:
     """Tag this worker's Sentry events with its PID, to tell workers apart."""
     import sentry_sdk
 

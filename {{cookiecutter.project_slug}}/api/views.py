@@ -3,7 +3,7 @@
 import logging
 
 from django.conf import settings
-from django.http import Http404, JsonResponse
+from django.http import Http404, HttpRequest, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET
 
@@ -13,7 +13,7 @@ logger = logging.getLogger(__name__)
 
 
 @require_GET
-def health(request):
+def health(request: HttpRequest) -> JsonResponse:
     """The health probe through Django, for the test client and any server that does
     not load core.wsgi; servers that do answer it in core/wsgi.py without Django's
     middleware. Reachable over plain HTTP in production (SECURE_REDIRECT_EXEMPT)."""
@@ -23,7 +23,7 @@ def health(request):
 
 # Exempt from CSRF so that any method reaches the raise, as a curl smoke test expects.
 @csrf_exempt
-def sentry_debug(request):
+def sentry_debug(request: HttpRequest) -> JsonResponse:
     """Raise ZeroDivisionError, so one request proves errors reach Sentry.
 
     With ?log=warning it logs a warning instead, which proves that log records become

@@ -7,7 +7,10 @@ else goes to Django, which sentry-sdk's DjangoIntegration instruments under ASGI
 under WSGI.
 """
 
+from __future__ import annotations
+
 import os
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.asgi import get_asgi_application
@@ -19,11 +22,14 @@ django_application = get_asgi_application()
 from core.health import health_asgi_app, is_health_probe  # noqa: E402 (needs the app set up)
 from core.sentry import TRACE_HEADERS  # noqa: E402
 
+if TYPE_CHECKING:
+    from core.health import Receive, Scope, Send
+
 # Their names in an ASGI scope: lowercase bytes.
 TRACE_HEADER_NAMES = tuple(name.encode() for name in TRACE_HEADERS)
 
 
-async def application(scope, receive, send):
+async def application(scope: Scope, receive: Receive, send: Send) -> None:
     if scope["type"] == "lifespan":
         return await acknowledge_lifespan(receive, send)
     if scope["type"] == "http" and is_health_probe(scope["method"], scope["path"]):
@@ -36,7 +42,7 @@ async def application(scope, receive, send):
     return await django_application(scope, receive, send)
 
 
-async def acknowledge_lifespan(receive, send):
+async def acknowledge_lifespan(receive: Receive, send: Send) -> None:
     """Servers announce start-up and shutdown (ASGI lifespan); Django has nothing to do
     then, and would answer with an exception that Sentry reports at every start."""
     while True:

@@ -1,5 +1,7 @@
 """The database connection, from DATABASE_URL: read once, checked, never echoing a password."""
 
+from typing import Any
+
 import environ
 from django.core.exceptions import ImproperlyConfigured
 
@@ -10,7 +12,7 @@ PROJECT_SLUG = "{{ cookiecutter.project_slug }}"
 EXAMPLE_URL = f"postgres://{PROJECT_SLUG}:password@127.0.0.1:5432/{PROJECT_SLUG}"
 
 
-def database_from_environment(default=""):
+def database_from_environment(default: str = "") -> dict[str, Any]:
     """Django's DATABASES["default"] for DATABASE_URL (or `default` when it is unset)."""
     url = env.str("DATABASE_URL", default="") or default  # set but empty counts as unset
     if not url:

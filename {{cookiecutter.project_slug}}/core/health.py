@@ -7,19 +7,31 @@ could put in a sentry-trace header, and only asks the database one question; the
 answer is served by the URLconf route for the test client.
 """
 
+from __future__ import annotations
+
 import json
+from collections.abc import Awaitable, Callable, Mapping
+from typing import TYPE_CHECKING, Any
 
 from asgiref.sync import sync_to_async
 from django.db import DatabaseError, close_old_connections, connection
 
+if TYPE_CHECKING:
+    from _typeshed.wsgi import StartResponse, WSGIEnvironment
+
+# An ASGI application's arguments, as Django's own ASGI handler takes them.
+Scope = dict[str, Any]
+Receive = Callable[[], Awaitable[dict[str, Any]]]
+Send = Callable[[Mapping[str, Any]], Awaitable[None]]
+
 HEALTH_PATH = "/api/health/"
 
 
-def is_health_probe(method, path):
+def is_health_probe(method: str | None, path: str | None) -> bool:
     return method == "GET" and path == HEALTH_PATH
 
 
-def database_status():
+def database_status() -> tuple[int, dict[str, str]]:
     """(HTTP status, JSON body): 200 while the database answers, 503 when it does not."""
     try:
         with connection.cursor() as cursor:
@@ -29,7 +41,7 @@ def database_status():
     return 200, {"status": "ok", "database": "ok"}
 
 
-def probe():
+def probe() -> tuple[int, list[tuple[str, str]], bytes]:
     """(status, headers, body) of one probe, outside Django's request cycle."""
     # What Django's request_started and request_finished signals would do: drop a
     # connection that is too old or broken, before and after (CONN_MAX_AGE still holds).
@@ -47,13 +59,13 @@ def probe():
     return status, headers, body
 
 
-def health_wsgi_app(environ, start_response):
+def health_wsgi_app(environ: WSGIEnvironment, start_response: StartResponse) -> list[bytes]:
     status, headers, body = probe()
     start_response(f"{status} {'OK' if status == 200 else 'Service Unavailable'}", headers)
     return [body]
 
 
-async def health_asgi_app(scope, receive, send):
+async def health_asgi_app(scope: Scope, receive: Receive, send: Send) -> None:
     # Django's database connections are synchronous: the probe runs in the thread
     # Django itself uses for synchronous code under ASGI.
     status, headers, body = await sync_to_async(probe)()

@@ -21,14 +21,21 @@ Three rules, applied to every part of the event:
 core/database.py masks passwords in its error messages with the same URL rule.
 """
 
+from __future__ import annotations
+
 import functools
 import json
 import os
 import re
 import urllib.parse
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, cast
 
 from django.http import HttpRequest
 from sentry_sdk.scrubber import DEFAULT_DENYLIST, DEFAULT_PII_DENYLIST
+
+if TYPE_CHECKING:
+    from sentry_sdk._types import Event, Hint
 
 SCRUBBED = "[Filtered]"
 
@@ -77,12 +84,12 @@ PERSONAL_WORDS = (
 PERSONAL_PARTS = frozenset({"ip", "ssn"})
 
 
-def name_parts(name):
+def name_parts(name: str) -> list[str]:
     """user_password, userPassword and X-User-Password all give ["user", "password"]."""
     return [part.lower() for part in re.findall(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+", name)]
 
 
-def _normalised(name):
+def _normalised(name: str) -> str:
     return "".join(name_parts(name))
 
 
@@ -93,7 +100,7 @@ SDK_PERSONAL_NAMES = frozenset(_normalised(name) for name in DEFAULT_PII_DENYLIS
 
 # Field names repeat from event to event; the cache is bounded, as clients choose names.
 @functools.lru_cache(maxsize=4096)
-def name_kind(name):
+def name_kind(name: str) -> str | None:
     """ "credential", "personal" or None for a field name."""
     parts = name_parts(name)
     joined = "".join(parts)
@@ -112,7 +119,7 @@ def name_kind(name):
     return None
 
 
-def is_client_address_header(name):
+def is_client_address_header(name: str) -> bool:
     """Forwarded, X-Forwarded-For, X-Real-IP, CF-Connecting-IP, X-Azure-ClientIP, Via,
     X-Envoy-External-Address...; not X-Forwarded-Host or -Proto, which name no client."""
     name = re.sub("[^a-z0-9]", "", name.lower())
@@ -130,7 +137,7 @@ URL_CANDIDATE = re.compile(r"(?<![^\s'\"])[^\s'\"]*@[^\s'\"]*")
 PORT = re.compile(r"\d+(?:[/?#]|$)")
 
 
-def _mask_url_password(match):
+def _mask_url_password(match: re.Match[str]) -> str:
     text = match[0]
     at = text.rfind("@")
     head = text[:at]
@@ -146,7 +153,7 @@ def _mask_url_password(match):
     return f"{text[: colon + 1]}{SCRUBBED}{text[at:]}"
 
 
-def mask_url_passwords(text):
+def mask_url_passwords(text: str) -> str:
     """user:password@host, after scheme:// or not (a mistyped URL holds a password too),
     the password taken up to the URL's last @, so one holding "@", "/" or ":" goes whole."""
     return URL_CANDIDATE.sub(_mask_url_password, text) if "@" in text else text
@@ -170,7 +177,7 @@ QUOTED_PAIR = re.compile(
 MIN_SECRET_LENGTH = 6
 
 
-def project_secrets(environ):
+def project_secrets(environ: Mapping[str, str]) -> list[str]:
     """The values in this process's environment (which .env fills) that are secret."""
     found = set()
     for name, value in environ.items():
@@ -205,30 +212,30 @@ def project_secrets(environ):
 class PrivacyFilter:
     """before_send and before_send_transaction: scrubs an event in place, once."""
 
-    def __init__(self, secrets, personal_data=False):
+    def __init__(self, secrets: list[str], personal_data: bool = False) -> None:
         self.personal_data = personal_data
         self.secrets = re.compile("|".join(map(re.escape, secrets))) if secrets else None
 
-    def __call__(self, event, hint):
-        logentry = event.get("logentry")
+    def __call__(self, event: Event, hint: Hint) -> Event:
+        logentry: Any = event.get("logentry")
         if isinstance(logentry, dict):
             # The arguments of a log call are already in its formatted message, where the
             # rules below can see the name next to each value; alone they cannot.
             logentry.pop("params", None)
-        request = event.get("request")
+        request: Any = event.get("request")
         if isinstance(request, dict) and isinstance(request.get("headers"), dict) and not self.personal_data:
             request["headers"] = {
                 name: value
                 for name, value in request["headers"].items()
                 if not is_client_address_header(name)
             }
-        return self.scrub(event)
+        return cast("Event", self.scrub(event))
 
-    def is_sensitive(self, name):
+    def is_sensitive(self, name: str) -> bool:
         kind = name_kind(name)
         return kind == "credential" or (kind == "personal" and not self.personal_data)
 
-    def scrub(self, value):
+    def scrub(self, value: Any) -> Any:
         if isinstance(value, str):
             return self.scrub_string(value)
         if isinstance(value, dict):
@@ -242,10 +249,10 @@ class PrivacyFilter:
             return [self.scrub(item) for item in value]
         return value
 
-    def scrub_secrets(self, text):
+    def scrub_secrets(self, text: str) -> str:
         return self.secrets.sub(SCRUBBED, text) if self.secrets is not None else text
 
-    def scrub_string(self, text):
+    def scrub_string(self, text: str) -> str:
         text = mask_url_passwords(self.scrub_secrets(text))
         if "=" in text:
             text = NAME_VALUE.sub(self._scrub_pair, text)
@@ -253,7 +260,7 @@ class PrivacyFilter:
             text = QUOTED_PAIR.sub(self._scrub_pair, text)
         return text
 
-    def _scrub_pair(self, match):
+    def _scrub_pair(self, match: re.Match[str]) -> str:
         if not self.is_sensitive(urllib.parse.unquote_plus(match["name"])):
             return match[0]
         value = match["value"]
@@ -261,7 +268,7 @@ class PrivacyFilter:
         return f"{match['start']}{quote}{SCRUBBED}{quote}"
 
 
-def request_repr(value):
+def request_repr(value: object) -> str | None:
     """custom_repr for frame variables: a request without its query string, which may
     carry tokens (the SDK falls back to repr() for anything else)."""
     if isinstance(value, HttpRequest):

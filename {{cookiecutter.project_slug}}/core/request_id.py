@@ -7,8 +7,11 @@ import contextvars
 import logging
 import re
 import uuid
+from collections.abc import Callable
 
 import sentry_sdk
+from django.http import HttpRequest
+from django.http.response import HttpResponseBase
 
 current_request_id = contextvars.ContextVar("request_id", default="-")
 
@@ -17,10 +20,10 @@ ACCEPTABLE_ID = re.compile(r"[A-Za-z0-9._:-]{1,128}")
 
 
 class RequestIdMiddleware:
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
         incoming = request.headers.get("X-Request-ID", "")
         request_id = incoming if ACCEPTABLE_ID.fullmatch(incoming) else uuid.uuid4().hex
         token = current_request_id.set(request_id)
@@ -36,6 +39,6 @@ class RequestIdMiddleware:
 class RequestIdLogFilter(logging.Filter):
     """Gives every log record a request_id attribute ("-" outside a request)."""
 
-    def filter(self, record):
+    def filter(self, record: logging.LogRecord) -> bool:
         record.request_id = current_request_id.get()
         return True

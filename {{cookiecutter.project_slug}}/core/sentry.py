@@ -11,9 +11,13 @@ httpx...) is instrumented as soon as the project installs it. What is sent is cl
 by core.privacy; docs/sentry.md says why each option below has the value it has.
 """
 
+from __future__ import annotations
+
 import logging
 import math
 import os
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 import sentry_sdk
 from django.core.exceptions import BadRequest, SuspiciousOperation
@@ -25,6 +29,9 @@ from sentry_sdk.utils import BadDsn
 
 from core.env import bad_value, env, read_bool
 from core.privacy import PrivacyFilter, project_secrets, request_repr
+
+if TYPE_CHECKING:
+    from sentry_sdk._types import Event, Hint
 
 DEFAULT_TRACES_SAMPLE_RATE = "{{ cookiecutter.sentry_traces_sample_rate | trim }}"
 DEFAULT_LOG_EVENT_LEVEL = "{{ cookiecutter.sentry_log_event_level }}"
@@ -46,7 +53,7 @@ CLIENT_CAUSED_LOGGERS = ("django.security.",)
 CLIENT_CAUSED_WARNING_LOGGERS = ("gunicorn.error", "uvicorn.error")
 
 
-def read_sample_rate():
+def read_sample_rate() -> float:
     raw = env.str("SENTRY_TRACES_SAMPLE_RATE", default=DEFAULT_TRACES_SAMPLE_RATE)
     try:
         rate = float(raw)
@@ -59,13 +66,14 @@ def read_sample_rate():
     return rate
 
 
-def read_log_event_level():
+def read_log_event_level() -> int:
     raw = env.str("SENTRY_LOG_EVENT_LEVEL", default=DEFAULT_LOG_EVENT_LEVEL).strip()
     if raw.upper() not in LOG_EVENT_LEVELS:
         raise bad_value(
             "SENTRY_LOG_EVENT_LEVEL", raw, f"must be one of {', '.join(LOG_EVENT_LEVELS)}", "WARNING"
         )
-    return logging.getLevelName(raw.upper())
+    level: int = logging.getLevelName(raw.upper())
+    return level
 
 
 # The headers through which a caller continues its trace here (the SDK reads no others).
@@ -76,10 +84,10 @@ def read_log_event_level():
 TRACE_HEADERS = ("sentry-trace", "baggage")
 
 
-def drop_client_caused(privacy_filter):
+def drop_client_caused(privacy_filter: PrivacyFilter) -> Callable[[Event, Hint], Event | None]:
     """before_send: no event for what a client caused, then the privacy filter."""
 
-    def before_send(event, hint):
+    def before_send(event: Event, hint: Hint) -> Event | None:
         logger = event.get("logger") or ""
         if logger.startswith(CLIENT_CAUSED_LOGGERS) or (
             logger in CLIENT_CAUSED_WARNING_LOGGERS and event.get("level") == "warning"
@@ -90,7 +98,7 @@ def drop_client_caused(privacy_filter):
     return before_send
 
 
-def sentry_options(environment):
+def sentry_options(environment: str) -> dict[str, Any] | None:
     """The keyword arguments for sentry_sdk.init(), or None when Sentry is off.
 
     `environment` is the settings module's name, reported unless SENTRY_ENVIRONMENT says
@@ -143,7 +151,7 @@ def sentry_options(environment):
     return options if dsn else None
 
 
-def init_sentry(environment, **overrides):
+def init_sentry(environment: str, **overrides: Any) -> None:
     """Start Sentry when SENTRY_DSN is set; `overrides` lets tests install a transport."""
     options = sentry_options(environment)
     if options is None:

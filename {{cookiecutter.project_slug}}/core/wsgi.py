@@ -6,7 +6,11 @@ not the whole request stack (core/health.py). Everything else goes to Django, wi
 the caller's trace headers unless callers are trusted (core.sentry.TRACE_HEADERS).
 """
 
+from __future__ import annotations
+
 import os
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.wsgi import get_wsgi_application
@@ -18,11 +22,14 @@ django_application = get_wsgi_application()
 from core.health import health_wsgi_app, is_health_probe  # noqa: E402 (needs the app set up)
 from core.sentry import TRACE_HEADERS  # noqa: E402
 
+if TYPE_CHECKING:
+    from _typeshed.wsgi import StartResponse, WSGIEnvironment
+
 # Their names in a WSGI environ: HTTP_SENTRY_TRACE, HTTP_BAGGAGE.
 TRACE_HEADER_KEYS = tuple(f"HTTP_{name.upper().replace('-', '_')}" for name in TRACE_HEADERS)
 
 
-def application(environ, start_response):
+def application(environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
     if is_health_probe(environ.get("REQUEST_METHOD"), environ.get("PATH_INFO")):
         return health_wsgi_app(environ, start_response)
     if not settings.SENTRY_TRUST_INCOMING_TRACES:

@@ -22,6 +22,7 @@ import urllib.error
 import urllib.request
 import venv
 from pathlib import Path
+from typing import Any
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 PROJECT_NAME = "{{ cookiecutter.project_slug }}"
@@ -29,7 +30,7 @@ TEAM_NAME = "Local"
 USERNAME = "admin"
 
 
-def process_start_time(pid):
+def process_start_time(pid: int) -> int | None:
     """When process `pid` started, in clock ticks since boot (Linux), or None."""
     try:
         # The command name in parentheses may hold spaces; the fields after it do not.
@@ -40,7 +41,7 @@ def process_start_time(pid):
 
 
 class LocalSentry:
-    def __init__(self, data_dir, venv_dir, port):
+    def __init__(self, data_dir: Path, venv_dir: Path, port: int) -> None:
         self.data_dir = data_dir.resolve()
         self.venv_dir = venv_dir.resolve()
         self.port = port
@@ -49,10 +50,10 @@ class LocalSentry:
         self.token_file = self.data_dir / "api-token"
         self.login_file = self.data_dir / "login"
 
-    def tool(self, name):
+    def tool(self, name: str) -> str:
         return str(self.venv_dir / "bin" / name)
 
-    def environment(self, **extra):
+    def environment(self, **extra: str) -> dict[str, str]:
         # Bugsink is a Django project of its own: the app's settings must not leak in.
         inherited = {k: v for k, v in os.environ.items() if k not in ("DJANGO_SETTINGS_MODULE", "PYTHONPATH")}
         return {
@@ -62,7 +63,7 @@ class LocalSentry:
             **extra,
         }
 
-    def run(self, tool, *args, **extra_environment):
+    def run(self, tool: str, *args: str, **extra_environment: str) -> str:
         """Run one of Bugsink's commands; on failure, stop with what it said."""
         result = subprocess.run(
             [self.tool(tool), *args],
@@ -74,10 +75,10 @@ class LocalSentry:
             sys.exit(f"ERROR: {tool} {args[0]} failed:\n{result.stderr.strip()}")
         return result.stdout.strip()
 
-    def manage(self, *args, **extra_environment):
+    def manage(self, *args: str, **extra_environment: str) -> str:
         return self.run("bugsink-manage", *args, **extra_environment)
 
-    def install(self):
+    def install(self) -> None:
         if Path(self.tool("bugsink-manage")).exists():
             return
         print(f"Installing Bugsink into {self.venv_dir} ...", flush=True)
@@ -96,7 +97,7 @@ class LocalSentry:
             check=True,
         )
 
-    def configure(self):
+    def configure(self) -> None:
         """Write Bugsink's settings: its template for local use, then our paths and limits."""
         # Owner-only: it holds the login, the API token and every event received.
         self.data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
@@ -129,7 +130,7 @@ for _limit in ("MAX_EVENTS_PER_PROJECT_PER_HOUR", "MAX_EVENTS_PER_HOUR"):
         self.manage("migrate", "--no-input")
         self.manage("migrate", "snappea", "--database=snappea", "--no-input")
 
-    def ensure_login(self):
+    def ensure_login(self) -> str:
         if self.login_file.exists():
             return self.login_file.read_text().strip()
         password = secrets.token_urlsafe(12)
@@ -143,7 +144,7 @@ for _limit in ("MAX_EVENTS_PER_PROJECT_PER_HOUR", "MAX_EVENTS_PER_HOUR"):
         write_private(self.login_file, f"{USERNAME} / {password}\n")
         return self.login_file.read_text().strip()
 
-    def running_pid(self):
+    def running_pid(self) -> int | None:
         """The PID of the Bugsink server this script started, if it still runs, else None.
 
         The PID file holds the PID and the process's start time: a PID the system has
@@ -155,7 +156,7 @@ for _limit in ("MAX_EVENTS_PER_PROJECT_PER_HOUR", "MAX_EVENTS_PER_HOUR"):
             return None
         return pid if process_start_time(pid) == started else None
 
-    def start_server(self):
+    def start_server(self) -> None:
         if self.running_pid():
             return
         log = (self.data_dir / "bugsink.log").open("ab")
@@ -190,7 +191,7 @@ for _limit in ("MAX_EVENTS_PER_PROJECT_PER_HOUR", "MAX_EVENTS_PER_HOUR"):
                 time.sleep(0.2)
         sys.exit(f"ERROR: Bugsink did not answer on {self.url} within 60 s; see {log.name}")
 
-    def stop_server(self):
+    def stop_server(self) -> int | None:
         pid = self.running_pid()
         if pid:
             os.killpg(pid, signal.SIGTERM)
@@ -200,7 +201,7 @@ for _limit in ("MAX_EVENTS_PER_PROJECT_PER_HOUR", "MAX_EVENTS_PER_HOUR"):
         self.pid_file.unlink(missing_ok=True)
         return pid
 
-    def api(self, method, path, payload=None):
+    def api(self, method: str, path: str, payload: dict[str, Any] | None = None) -> Any:
         if not self.token_file.exists():
             write_private(self.token_file, self.manage("create_auth_token") + "\n")
         request = urllib.request.Request(
@@ -215,7 +216,7 @@ for _limit in ("MAX_EVENTS_PER_PROJECT_PER_HOUR", "MAX_EVENTS_PER_HOUR"):
         with urllib.request.urlopen(request, timeout=30) as response:
             return json.load(response)
 
-    def ensure_project(self, name):
+    def ensure_project(self, name: str) -> str:
         """The DSN of project `name`, creating it (and the team) if needed."""
         teams = self.api("GET", "teams/")["results"]
         team = next((t for t in teams if t["name"] == TEAM_NAME), None) or self.api(
@@ -223,17 +224,18 @@ for _limit in ("MAX_EVENTS_PER_PROJECT_PER_HOUR", "MAX_EVENTS_PER_HOUR"):
         )
         if not any(p["name"] == name for p in self.api("GET", "projects/")["results"]):
             self.api("POST", "projects/", {"name": name, "team": team["id"]})
-        return next(p["dsn"] for p in self.api("GET", "projects/")["results"] if p["name"] == name)
+        dsn: str = next(p["dsn"] for p in self.api("GET", "projects/")["results"] if p["name"] == name)
+        return dsn
 
 
-def write_private(path, text):
+def write_private(path: Path, text: str) -> None:
     """Write a file only its owner can read, from the moment it exists."""
     descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with open(descriptor, "w") as file:
         file.write(text)
 
 
-def write_dsn(env_file, dsn):
+def write_dsn(env_file: Path, dsn: str) -> None:
     """Set SENTRY_DSN in the .env file, leaving every other line as it was."""
     text = env_file.read_text() if env_file.exists() else ""
     line = f"SENTRY_DSN={dsn}"
@@ -243,7 +245,7 @@ def write_dsn(env_file, dsn):
     write_private(env_file, text)
 
 
-def main(argv=None):
+def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("action", choices=["start", "stop"])
     parser.add_argument("--port", type=int, default=8001)

@@ -12,6 +12,7 @@ from django.core.handlers.wsgi import WSGIHandler
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
 from django.test import RequestFactory
+from django.test.client import MULTIPART_CONTENT
 from sentry_sdk.transport import Transport
 
 from core.sentry import init_sentry
@@ -73,10 +74,11 @@ def start_sentry(monkeypatch):
     sentry_sdk.get_global_scope().set_client(None)
 
 
-class WsgiClient(RequestFactory):
+class WsgiClient:
     """Requests served in this thread through a WSGI application (Django's own handler by
     default), the way a server calls it, so the SDK's instrumentation of it runs: the
-    response is finished, and its transaction sent, when a call returns.
+    response is finished, and its transaction sent, when a call returns. Each call gives
+    (status code, body).
 
     Django's test Client skips the WSGI handler, and with it the SDK's request scope.
     Like the test Client, it keeps the request from closing the database connection,
@@ -84,15 +86,20 @@ class WsgiClient(RequestFactory):
     """
 
     def __init__(self, application=None):
-        super().__init__()
+        self.factory = RequestFactory()
         self.application = application
 
-    def request(self, **request):
+    def get(self, path, data=None, **extra):
+        return self.serve(self.factory.get(path, data, **extra).environ)
+
+    def post(self, path, data=None, content_type=MULTIPART_CONTENT, **extra):
+        return self.serve(self.factory.post(path, data, content_type, **extra).environ)
+
+    def serve(self, environ):
         # Django's handler loads MIDDLEWARE when it is made: at the first request, after
         # a test has changed the settings.
         self.application = self.application or WSGIHandler()
-        environ = super().request(**request).environ
-        answer = {}
+        answer: dict[str, str] = {}
         request_started.disconnect(close_old_connections)
         request_finished.disconnect(close_old_connections)
         try:

@@ -54,6 +54,8 @@ class EnvelopeServer(ThreadingHTTPServer):
 
 
 class EnvelopeHandler(BaseHTTPRequestHandler):
+    server: EnvelopeServer
+
     def do_POST(self):
         body = self.rfile.read(int(self.headers["Content-Length"]))
         if self.headers.get("Content-Encoding") == "gzip":

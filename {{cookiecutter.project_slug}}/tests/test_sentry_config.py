@@ -77,7 +77,9 @@ def test_good_sample_rates_are_accepted(monkeypatch, rate, expected):
     monkeypatch.setenv("SENTRY_DSN", TEST_DSN)
     monkeypatch.setenv("SENTRY_TRACES_SAMPLE_RATE", rate)
 
-    assert sentry_options("development")["traces_sample_rate"] == expected
+    options = sentry_options("development")
+
+    assert options is not None and options["traces_sample_rate"] == expected
 
 
 @pytest.mark.parametrize("settings_environment", ["development", "staging", "production"])
@@ -85,14 +87,18 @@ def test_environment_defaults_to_the_settings_module(monkeypatch, settings_envir
     monkeypatch.setenv("SENTRY_DSN", TEST_DSN)
     monkeypatch.setenv("SENTRY_ENVIRONMENT", "")
 
-    assert sentry_options(settings_environment)["environment"] == settings_environment
+    options = sentry_options(settings_environment)
+
+    assert options is not None and options["environment"] == settings_environment
 
 
 def test_release_comes_from_sentry_release(monkeypatch):
     monkeypatch.setenv("SENTRY_DSN", TEST_DSN)
     monkeypatch.setenv("SENTRY_RELEASE", "backend@1.2.3")
 
-    assert sentry_options("production")["release"] == "backend@1.2.3"
+    options = sentry_options("production")
+
+    assert options is not None and options["release"] == "backend@1.2.3"
 
 
 @pytest.mark.parametrize("variable", ["SENTRY_TRUST_INCOMING_TRACES", "SENTRY_SEND_PERSONAL_DATA"])

@@ -229,7 +229,8 @@ def test_a_client_cannot_force_a_trace_by_default(start_sentry, entry_point, hea
         entry_point.get("/query/", headers=headers)
     entry_point.get("/orders/7/", headers=headers)
 
-    assert transport.items("transaction") == []
+    # At 1% a few may be traced by chance (4 or more: 1 run in 20,000); forced, all 20 are.
+    assert len(transport.items("transaction")) < 4
     assert transport.events[0]["contexts"]["trace"]["trace_id"] != TRACE_ID
 
 

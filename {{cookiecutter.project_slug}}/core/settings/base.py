@@ -5,6 +5,8 @@ Each environment's module (development, staging, production, test) starts with
 machines come from the environment through core.env; secrets have no default here.
 """
 
+from typing import Any
+
 from core.database import database_from_environment
 from core.env import BASE_DIR, env, read_bool
 
@@ -97,7 +99,7 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 # INFO must reach the loggers: Sentry turns INFO records into breadcrumbs, and a record
 # a logger drops never reaches Sentry. The console shows INFO and above as well, plain
 # for people here; deployed.py switches it to JSON lines for log collectors.
-LOGGING = {
+LOGGING: dict[str, Any] = {
     "version": 1,
     "disable_existing_loggers": False,
     "filters": {

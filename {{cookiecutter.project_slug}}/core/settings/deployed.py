@@ -5,13 +5,18 @@ production and `check --deploy` means the same for both. This module does not st
 Sentry: staging.py and production.py do, each once, under its own name.
 """
 
+from typing import TypeVar
+
 from django.core.exceptions import ImproperlyConfigured
 
+from core.env import env
+
 from .base import *  # noqa: F403
-from .base import env
+
+T = TypeVar("T")
 
 
-def _required(variable, value, example):
+def _required(variable: str, value: T, example: str) -> T:
     if not value:
         raise ImproperlyConfigured(
             f"{variable} is not set, and a deployed server cannot start without it. "

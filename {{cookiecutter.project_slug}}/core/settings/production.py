@@ -1,9 +1,9 @@
 """The live service."""
 
+from core.env import env
 from core.sentry import init_sentry
 
 from .deployed import *  # noqa: F403
-from .deployed import env
 
 ENVIRONMENT = "production"
 

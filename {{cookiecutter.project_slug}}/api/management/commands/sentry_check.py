@@ -8,10 +8,12 @@ in Sentry.
 import urllib.error
 import urllib.parse
 import urllib.request
+from typing import Any
 
 import sentry_sdk
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from sentry_sdk.envelope import Envelope
 from sentry_sdk.transport import Transport
 
 from core.sentry import init_sentry, sentry_options
@@ -26,7 +28,7 @@ class AnswerRecordingTransport(Transport):
     ingestion protocol (https://develop.sentry.dev/sdk/foundations/transport/).
     """
 
-    def __init__(self, dsn, timeout):
+    def __init__(self, dsn: str, timeout: float) -> None:
         super().__init__()
         parts = urllib.parse.urlsplit(dsn)
         path, _, project_id = parts.path.rpartition("/")
@@ -35,9 +37,9 @@ class AnswerRecordingTransport(Transport):
         self.endpoint = f"{self.server}{path}/api/{project_id}/envelope/"
         self.auth = f"Sentry sentry_version=7, sentry_key={parts.username}, sentry_client=sentry_check/1"
         self.timeout = timeout
-        self.answers = []  # per envelope: the HTTP status, "unreachable" or "timeout"
+        self.answers: list[int | str] = []  # per envelope: the HTTP status, "unreachable" or "timeout"
 
-    def capture_envelope(self, envelope):
+    def capture_envelope(self, envelope: Envelope) -> None:
         # The DSN's own http(s) URL, checked by the SDK before this command got it.
         request = urllib.request.Request(  # noqa: S310
             self.endpoint,
@@ -57,7 +59,7 @@ class AnswerRecordingTransport(Transport):
             self.answers.append("unreachable")
 
 
-def delivery_problem(answers, timeout):
+def delivery_problem(answers: list[int | str], timeout: float) -> str | None:
     """Why the envelopes were not all accepted, or None when they were."""
     refused = [answer for answer in answers if isinstance(answer, int) and not 200 <= answer < 300]
     if refused:
@@ -75,12 +77,12 @@ def delivery_problem(answers, timeout):
 class Command(BaseCommand):
     help = "Send a test message and a test exception to Sentry and report whether it accepted them."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
             "--timeout", type=float, default=5.0, help="seconds to wait for each answer (default 5)"
         )
 
-    def handle(self, *args, timeout, **options):
+    def handle(self, *args: str, timeout: float, **options: Any) -> None:
         sentry = sentry_options(settings.ENVIRONMENT)
         if sentry is None:
             raise CommandError(
