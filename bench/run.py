@@ -21,7 +21,6 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
-import venv
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
@@ -92,9 +91,9 @@ class Bench:
             "delivery_latency.py",
         ):
             shutil.copy(BENCH_DIR / helper, self.project / helper)
-        venv.create(self.work_dir / "venv", with_pip=True)
-        self.python = self.work_dir / "venv" / "bin" / "python"
-        run([self.python, "-m", "pip", "install", "--quiet", "-r", self.project / "requirements.txt"])
+        # As a user installs it: the project's own Makefile, uv and its lock.
+        run(["make", "install"], cwd=self.project)
+        self.python = self.project / ".venv" / "bin" / "python"
         env = {**self.environment, **DEPLOYED, "SENTRY_DSN": ""}
         run([self.python, "manage.py", "migrate", "--no-input"], cwd=self.project, env=env)
         seed = "import django; django.setup(); import bench_app; bench_app.seed()"

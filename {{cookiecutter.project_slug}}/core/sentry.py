@@ -119,8 +119,8 @@ def sentry_options(environment: str) -> dict[str, Any] | None:
         # distributed trace is kept or dropped whole; see TRACE_HEADERS.
         "traces_sample_rate": read_sample_rate(),
         "integrations": [
-            # Signal receivers are one span each on every traced request, and were a
-            # tenth of the integration's cost in `make bench`; views and SQL say more.
+            # Without a span per signal receiver on every traced request: views and SQL
+            # say where the time goes ("What Sentry costs" in docs/sentry.md).
             DjangoIntegration(signals_spans=False),
             LoggingIntegration(level=logging.INFO, event_level=read_log_event_level()),
         ],
