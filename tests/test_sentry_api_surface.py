@@ -27,6 +27,7 @@ DOCUMENTED = {
     "sentry_sdk.integrations.logging.ignore_logger",
     "sentry_sdk.integrations.argv.ArgvIntegration",
     "sentry_sdk.transport.Transport",
+    "sentry_sdk.envelope.Envelope",
     "sentry_sdk.scrubber.DEFAULT_DENYLIST",
     "sentry_sdk.scrubber.DEFAULT_PII_DENYLIST",
 }

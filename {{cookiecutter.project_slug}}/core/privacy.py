@@ -21,21 +21,20 @@ Three rules, applied to every part of the event:
 core/database.py masks passwords in its error messages with the same URL rule.
 """
 
-from __future__ import annotations
-
 import functools
 import json
 import os
 import re
 import urllib.parse
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, cast
+from typing import Any
 
 from django.http import HttpRequest
 from sentry_sdk.scrubber import DEFAULT_DENYLIST, DEFAULT_PII_DENYLIST
 
-if TYPE_CHECKING:
-    from sentry_sdk._types import Event, Hint
+# An event as the SDK hands it to before_send, serialised to JSON types, and its hint.
+Event = dict[str, Any]
+Hint = dict[str, Any]
 
 SCRUBBED = "[Filtered]"
 
@@ -229,7 +228,8 @@ class PrivacyFilter:
                 for name, value in request["headers"].items()
                 if not is_client_address_header(name)
             }
-        return cast("Event", self.scrub(event))
+        scrubbed: Event = self.scrub(event)
+        return scrubbed
 
     def is_sensitive(self, name: str) -> bool:
         kind = name_kind(name)

@@ -11,13 +11,11 @@ httpx...) is instrumented as soon as the project installs it. What is sent is cl
 by core.privacy; docs/sentry.md says why each option below has the value it has.
 """
 
-from __future__ import annotations
-
 import logging
 import math
 import os
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import sentry_sdk
 from django.core.exceptions import BadRequest, SuspiciousOperation
@@ -28,10 +26,7 @@ from sentry_sdk.integrations.logging import LoggingIntegration, ignore_logger
 from sentry_sdk.utils import BadDsn
 
 from core.env import bad_value, env, read_bool
-from core.privacy import PrivacyFilter, project_secrets, request_repr
-
-if TYPE_CHECKING:
-    from sentry_sdk._types import Event, Hint
+from core.privacy import Event, Hint, PrivacyFilter, project_secrets, request_repr
 
 DEFAULT_TRACES_SAMPLE_RATE = "{{ cookiecutter.sentry_traces_sample_rate | trim }}"
 DEFAULT_LOG_EVENT_LEVEL = "{{ cookiecutter.sentry_log_event_level }}"

@@ -46,7 +46,10 @@ def http_scope(path, headers=()):
 def test_server_start_up_and_shutdown_are_acknowledged():
     sent = call({"type": "lifespan"}, [{"type": "lifespan.startup"}, {"type": "lifespan.shutdown"}])
 
-    assert [message["type"] for message in sent] == ["lifespan.startup.complete", "lifespan.shutdown.complete"]
+    assert [message["type"] for message in sent] == [
+        "lifespan.startup.complete",
+        "lifespan.shutdown.complete",
+    ]
 
 
 def test_health_probe_is_answered_before_django_and_sentry(start_sentry, transactional_db):
