@@ -55,12 +55,15 @@ def main():
     from core.wsgi import application
     from django.test import RequestFactory
 
-    factory = RequestFactory()
+    factory = RequestFactory(HTTP_HOST="127.0.0.1")  # the bench's ALLOWED_HOSTS
 
     def serve(path):
-        response = application(factory.get(path).environ, lambda status, headers: None)
+        answer = []
+        response = application(factory.get(path).environ, lambda status, headers: answer.append(status))
         b"".join(response)
         response.close()
+        if not answer[0].startswith("200"):
+            sys.exit(f"{path} answered {answer[0]}: the figures would time an error page")
 
     figures = {}
     for path, share in (("/bench/orm/", 1), ("/bench/api/", 10)):

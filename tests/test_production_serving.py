@@ -48,7 +48,7 @@ def test_make_serve_answers_with_static_files_and_json_logs(project, project_pyt
         "WEB_CONCURRENCY": "2",
         "SENTRY_DEBUG_ROUTE_ENABLED": "true",
     }
-    # The Makefile installs into VENV only when its marker is older than the requirements.
+    # The Makefile installs into VENV only when its marker is older than pyproject.toml and uv.lock.
     (project_python.parent.parent / ".installed").touch()
     url = f"http://127.0.0.1:{port}"
     log = tmp_path / "serve.log"
