@@ -102,34 +102,37 @@ def sentry_options(environment: str) -> dict[str, Any] | None:
     """
     dsn = env.str("SENTRY_DSN", default="").strip()
     personal_data = read_bool("SENTRY_SEND_PERSONAL_DATA")
+    traces_sample_rate = read_sample_rate()
+    log_event_level = read_log_event_level()
+    if not dsn:
+        return None  # checked, and nothing more to build: Sentry stays off
     privacy_filter = PrivacyFilter(project_secrets(os.environ), personal_data=personal_data)
-    # Personal name parts for the SDK's own filter of request headers and query strings.
-    personal_terms = [] if personal_data else ["forwarded", "-ip", "remote-", "via", "email"]
-    options = {
+    return {
         "dsn": dsn,
         "environment": env.str("SENTRY_ENVIRONMENT", default="") or environment,
         # None lets the SDK find a release itself (SENTRY_RELEASE, then the git commit).
         "release": env.str("SENTRY_RELEASE", default="") or None,
         # A trusted caller's sampling decision (its sentry-trace header) wins, so that a
         # distributed trace is kept or dropped whole; see TRACE_HEADERS.
-        "traces_sample_rate": read_sample_rate(),
+        "traces_sample_rate": traces_sample_rate,
         "integrations": [
             # Without a span per signal receiver on every traced request: views and SQL
             # say where the time goes ("What Sentry costs" in docs/sentry.md).
             DjangoIntegration(signals_spans=False),
-            LoggingIntegration(level=logging.INFO, event_level=read_log_event_level()),
+            LoggingIntegration(level=logging.INFO, event_level=log_event_level),
         ],
         # A server's command line says nothing about a bug, and a command's may hold a
         # password; every other default integration stays.
         "disabled_integrations": [ArgvIntegration()],
         # What the SDK collects (https://docs.sentry.io/platforms/python/data-management/
         # data-collected/): no user, no cookies, request headers and query strings with
-        # credential and client-address names filtered; core.privacy does the rest.
+        # the SDK's credential names filtered; core.privacy does the rest, personal data
+        # and client addresses included.
         "data_collection": {
             "user_info": personal_data,
             "cookies": {"mode": "off"},
-            "http_headers": {"request": {"mode": "denylist", "terms": personal_terms}},
-            "url_query_params": {"mode": "denylist", "terms": personal_terms},
+            "http_headers": {"request": {"mode": "denylist"}},
+            "url_query_params": {"mode": "denylist"},
             "database_query_data": False,
             "queues": False,
             "gen_ai": {"inputs": False, "outputs": False},
@@ -143,7 +146,6 @@ def sentry_options(environment: str) -> dict[str, Any] | None:
         # queue of 100 drops the rest. 1,000 rides out a burst for a few MB at most.
         "transport_queue_size": 1000,
     }
-    return options if dsn else None
 
 
 def init_sentry(environment: str, **overrides: Any) -> None:
