@@ -123,6 +123,6 @@ LOGGING: dict[str, Any] = {
 # The route that raises on purpose to prove Sentry receives errors (api.views).
 SENTRY_DEBUG_ROUTE_ENABLED = True
 
-# Whether a caller's sentry-trace and baggage headers reach Sentry (core.sentry's
-# without_trace_headers): only when every caller is the project's own (docs/sentry.md).
+# Whether a caller's sentry-trace and baggage headers reach Sentry (core.sentry.
+# TRACE_HEADERS): only when every caller is the project's own (docs/sentry.md).
 SENTRY_TRUST_INCOMING_TRACES = read_bool("SENTRY_TRUST_INCOMING_TRACES")
