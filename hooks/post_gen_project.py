@@ -1,4 +1,5 @@
-"""Give the new project its own secrets: a .env made from .env.example with a fresh key.
+"""Finish the new project: remove the files of options not chosen, and give it its own
+secrets, a .env made from .env.example with a fresh key.
 
 .env is ignored by the project's .gitignore and skipped by cruft, so the key never
 reaches a tracked file and template updates never touch it. Standard library only.
@@ -11,6 +12,15 @@ import secrets
 from pathlib import Path
 
 SECRET_KEY_LINE = re.compile(r"^SECRET_KEY=.*$", re.MULTILINE)
+
+# Files that only a project with Celery has (background_jobs=celery).
+CELERY_FILES = ("core/celery.py", "api/tasks.py", "tests/test_celery.py")
+
+
+def remove_unchosen_files(project_dir, answers):
+    if answers["background_jobs"] != "celery":
+        for relative_path in CELERY_FILES:
+            (project_dir / relative_path).unlink()
 
 
 def new_secret_key():
@@ -57,5 +67,6 @@ def next_steps(project_slug, database):
 
 if __name__ == "__main__":
     answers = json.loads(r"""{{ cookiecutter | tojson }}""")
+    remove_unchosen_files(Path.cwd(), answers)
     write_env_file(Path.cwd())
     print(next_steps(answers["project_slug"], answers["database"]))

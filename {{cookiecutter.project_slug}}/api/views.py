@@ -7,7 +7,7 @@ from django.http import Http404, HttpRequest, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET
 
-from core.health import database_status
+from core.health import health_status
 
 logger = logging.getLogger(__name__)
 
@@ -17,7 +17,7 @@ def health(request: HttpRequest) -> JsonResponse:
     """The health probe through Django, for the test client and any server that does
     not load core.wsgi; servers that do answer it in core/wsgi.py without Django's
     middleware. Reachable over plain HTTP in production (SECURE_REDIRECT_EXEMPT)."""
-    status, payload = database_status()
+    status, payload = health_status()
     return JsonResponse(payload, status=status)
 
 

@@ -3,7 +3,7 @@ core/asgi.py).
 
 Load balancers call it every few seconds from every node. It carries nothing worth
 tracing or reporting, so it skips the request stack, and with it anything a client
-could put in a sentry-trace header, and only asks the database one question; the same
+could put in a sentry-trace header, and only asks the database{% if cookiecutter.background_jobs == "celery" %} (and the broker){% endif %} one question; the same
 answer is served by the URLconf route for the test client.
 """
 
@@ -14,7 +14,15 @@ from collections.abc import Awaitable, Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from asgiref.sync import sync_to_async
+{%- if cookiecutter.background_jobs == "celery" %}
+from django.conf import settings
+{%- endif %}
 from django.db import DatabaseError, close_old_connections, connection
+{%- if cookiecutter.background_jobs == "celery" %}
+from kombu.exceptions import OperationalError
+
+from core.celery import app as celery_app
+{%- endif %}
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIEnvironment
@@ -31,14 +39,39 @@ def is_health_probe(method: str | None, path: str | None) -> bool:
     return method == "GET" and path == HEALTH_PATH
 
 
-def database_status() -> tuple[int, dict[str, str]]:
-    """(HTTP status, JSON body): 200 while the database answers, 503 when it does not."""
+def database_check() -> str:
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
     except DatabaseError:
-        return 503, {"status": "error", "database": "unavailable"}
-    return 200, {"status": "ok", "database": "ok"}
+        return "unavailable"
+    return "ok"
+
+{%- if cookiecutter.background_jobs == "celery" %}
+
+
+def broker_check() -> str:
+    """One connection to the broker, and Redis's answer to a PING; no retry, so a probe
+    of a broker that is down answers within the connect timeout."""
+    try:
+        with celery_app.connection_for_write() as broker:
+            broker.ensure_connection(max_retries=0)
+    except OperationalError:
+        return "unavailable"
+    return "ok"
+{%- endif %}
+
+
+def health_status() -> tuple[int, dict[str, str]]:
+    """(HTTP status, JSON body): 200 while what the app needs answers, else 503."""
+    checks = {"database": database_check()}
+{%- if cookiecutter.background_jobs == "celery" %}
+    # A broker only when there is one: without it, development runs tasks eagerly.
+    if not settings.CELERY_TASK_ALWAYS_EAGER:
+        checks["broker"] = broker_check()
+{%- endif %}
+    healthy = all(result == "ok" for result in checks.values())
+    return (200 if healthy else 503), {"status": "ok" if healthy else "error", **checks}
 
 
 def probe() -> tuple[int, list[tuple[str, str]], bytes]:
@@ -47,7 +80,7 @@ def probe() -> tuple[int, list[tuple[str, str]], bytes]:
     # connection that is too old or broken, before and after (CONN_MAX_AGE still holds).
     close_old_connections()
     try:
-        status, payload = database_status()
+        status, payload = health_status()
     finally:
         close_old_connections()
     body = json.dumps(payload).encode()

@@ -9,7 +9,8 @@ Three rules, applied to every part of the event:
 
 - A field whose name marks a credential (password, token, api_key, csrf...) keeps its
   name and loses its value, at any depth; so does one that marks personal data (email,
-  phone, ip_address), unless personal data is turned on.
+  phone, ip_address), unless personal data is turned on, as does any email address
+  written in any string.
 - The project's own secrets are replaced inside any string, whatever it is called
   there: SECRET_KEY's value, the password of any URL in the environment (DATABASE_URL),
   the key of SENTRY_DSN, and the value of every environment variable whose name marks a
@@ -165,11 +166,16 @@ NAME_VALUE = re.compile(
     r"(?P<start>(?:^|(?<=[?&;#,(\s'\"{\[]))(?P<name>[\w.%+\[\]-]{1,100})=)"
     r"(?P<value>'[^']{0,200}'|\"[^\"]{0,200}\"|[^&;#\s'\",)}\]]+)"
 )
-# 'name': value and "name": value, as in a dict's repr or JSON text.
+# 'name': value and "name": value, as in a dict's repr or JSON text. A value is never a
+# nested dict or list ('kwargs': {...}): the pairs inside it are matched on their own.
 QUOTED_PAIR = re.compile(
     r"(?P<start>(?P<quote>['\"])(?P<name>[\w.%+-]{1,100})(?P=quote)\s{0,10}:\s{0,10})"
-    r"(?P<value>'[^']{0,200}'|\"[^\"]{0,200}\"|[^,}\]\s]+)"
+    r"(?P<value>'[^']{0,200}'|\"[^\"]{0,200}\"|[^,{}\[\]\s]+)"
 )
+
+# An email address in any text, whatever holds it (a `recipient_list`, a message, a
+# task's repr): personal data that no field name gives away.
+EMAIL_ADDRESS = re.compile(r"[\w.+-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63})+")
 
 # A value shorter than this is not searched for as a secret: it would replace common
 # words and numbers all over the event.
@@ -294,6 +300,8 @@ class PrivacyFilter:
 
     def scrub_string(self, text: str) -> str:
         text = mask_url_passwords(self.scrub_secrets(text))
+        if "@" in text and not self.personal_data:
+            text = EMAIL_ADDRESS.sub(SCRUBBED, text)
         if "=" in text:
             text = NAME_VALUE.sub(self._scrub_pair, text)
         if ":" in text and ("'" in text or '"' in text):

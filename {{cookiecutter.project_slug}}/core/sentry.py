@@ -6,9 +6,10 @@ Every other bad value stops start-up with ImproperlyConfigured, because the SDK 
 would silently drop data (a sample rate of 1.5 or "0.5x" disables tracing).
 
 Requests, errors and SQL spans come from sentry-sdk's own DjangoIntegration, log
-records from its LoggingIntegration, and any library the SDK knows (Celery, Redis,
-httpx...) is instrumented as soon as the project installs it. What is sent is cleaned
-by core.privacy; docs/sentry.md says why each option below has the value it has.
+records from its LoggingIntegration,{% if cookiecutter.background_jobs == "celery" %} tasks and beat schedules from its CeleryIntegration,{% endif %}
+and any library the SDK knows (Redis, httpx...) as soon as the project installs it.
+What is sent is cleaned by core.privacy; docs/sentry.md says why each option below
+has the value it has.
 """
 
 import logging
@@ -21,6 +22,9 @@ import sentry_sdk
 from django.core.exceptions import BadRequest, SuspiciousOperation
 from django.http import UnreadablePostError
 from sentry_sdk.integrations.argv import ArgvIntegration
+{%- if cookiecutter.background_jobs == "celery" %}
+from sentry_sdk.integrations.celery import CeleryIntegration
+{%- endif %}
 from sentry_sdk.integrations.django import DjangoIntegration
 from sentry_sdk.integrations.logging import LoggingIntegration, ignore_logger
 from sentry_sdk.utils import BadDsn
@@ -120,6 +124,12 @@ def sentry_options(environment: str) -> dict[str, Any] | None:
             # say where the time goes ("What Sentry costs" in docs/sentry.md).
             DjangoIntegration(signals_spans=False),
             LoggingIntegration(level=logging.INFO, event_level=log_event_level),
+{%- if cookiecutter.background_jobs == "celery" %}
+            # Each beat schedule entry becomes a Crons monitor, so a nightly job that
+            # fails or never runs is an alert, not silence. A task continues the trace
+            # of the request that queued it (propagate_traces, on by default).
+            CeleryIntegration(monitor_beat_tasks=True),
+{%- endif %}
         ],
         # A server's command line says nothing about a bug, and a command's may hold a
         # password; every other default integration stays.
@@ -134,7 +144,13 @@ def sentry_options(environment: str) -> dict[str, Any] | None:
             "http_headers": {"request": {"mode": "denylist"}},
             "url_query_params": {"mode": "denylist"},
             "database_query_data": False,
+{%- if cookiecutter.background_jobs == "celery" %}
+            # A failed task's arguments, which say what it was doing; core.privacy
+            # scrubs them like a request body (api/tasks.py takes keyword arguments).
+            "queues": True,
+{%- else %}
             "queues": False,
+{%- endif %}
             "gen_ai": {"inputs": False, "outputs": False},
         },
         "ignore_errors": CLIENT_CAUSED_ERRORS,

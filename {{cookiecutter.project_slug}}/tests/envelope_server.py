@@ -36,13 +36,16 @@ class EnvelopeServer(ThreadingHTTPServer):
     def dsn(self, project_id=42):
         return f"http://public-key@127.0.0.1:{self.server_port}/{project_id}"
 
-    def events(self):
+    def items(self, item_type):
         return [
             json.loads(payload)
             for envelope in list(self.envelopes)
             for header, payload in envelope_items(envelope)
-            if header.get("type") == "event"
+            if header.get("type") == item_type
         ]
+
+    def events(self):
+        return self.items("event")
 
     def __enter__(self):
         self.thread.start()

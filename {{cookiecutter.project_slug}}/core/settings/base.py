@@ -7,6 +7,11 @@ machines come from the environment through core.env; secrets have no default her
 
 from typing import Any
 
+{% if cookiecutter.background_jobs == "celery" -%}
+from celery.schedules import crontab
+
+from core.celery import broker_url_from_environment
+{% endif -%}
 from core.database import database_from_environment
 from core.env import BASE_DIR, env, read_bool
 
@@ -126,3 +131,44 @@ SENTRY_DEBUG_ROUTE_ENABLED = True
 # Whether a caller's sentry-trace and baggage headers reach Sentry (core.sentry.
 # TRACE_HEADERS): only when every caller is the project's own (docs/sentry.md).
 SENTRY_TRUST_INCOMING_TRACES = read_bool("SENTRY_TRUST_INCOMING_TRACES")
+{%- if cookiecutter.background_jobs == "celery" %}
+
+# https://docs.celeryq.dev/en/stable/userguide/configuration.html
+# Background jobs (core/celery.py reads every CELERY_* name here). Required when deployed;
+# development runs tasks inside the request when it is unset (development.py).
+CELERY_BROKER_URL = broker_url_from_environment()
+CELERY_TASK_ALWAYS_EAGER = False
+# A task is acknowledged once it has run, not when a worker takes it, so a worker killed
+# mid-task (a deploy, the OOM killer, a lost node) leaves it for another worker; and one
+# whose pool process dies is put back at once. Tasks must therefore be safe to run twice.
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+# Each worker process holds one unacknowledged task at a time: with late acknowledgement
+# a prefetched task would wait behind a slow one while another worker sits idle.
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Seconds after which a task is killed (and fails, it is not retried): a call that hangs
+# without a timeout must not hold a worker forever.
+CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=300)
+# Redis gives a task nobody acknowledged to another worker after this many seconds. It
+# must outlast the longest task and the longest retry countdown (api/tasks.py), or a
+# slow task runs twice at once; it is also how long a killed worker's task waits.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)}
+# JSON only: a pickled message, from anyone who can write to Redis, would run their code.
+CELERY_ACCEPT_CONTENT = ["json"]
+CELERY_TASK_SERIALIZER = "json"
+# No result backend: tasks report through their logs and Sentry, and a task whose
+# result matters stores it in the database itself.
+CELERY_TASK_IGNORE_RESULT = True
+# Keep retrying the broker when a worker starts before Redis does (Celery 6 asks for it).
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Workers log through LOGGING above (JSON lines when deployed), not Celery's own format.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+# https://docs.celeryq.dev/en/stable/userguide/periodic-tasks.html
+# What `celery beat` queues, in UTC; each entry is a Sentry Crons monitor (docs/sentry.md).
+CELERY_BEAT_SCHEDULE: dict[str, dict[str, Any]] = {
+    "clear-expired-sessions": {
+        "task": "api.tasks.clear_expired_sessions",
+        "schedule": crontab(hour=3, minute=0),
+    },
+}
+{%- endif %}

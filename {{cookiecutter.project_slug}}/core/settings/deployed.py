@@ -38,6 +38,13 @@ ALLOWED_HOSTS = _required(
     "ALLOWED_HOSTS", env.list("ALLOWED_HOSTS", default=[]), "api.example.com,www.example.com"
 )
 
+{%- if cookiecutter.background_jobs == "celery" %}
+
+# https://docs.celeryq.dev/en/stable/userguide/configuration.html#broker-url
+# Tasks queued here must reach a worker: no broker, no start.
+CELERY_BROKER_URL = _required("CELERY_BROKER_URL", CELERY_BROKER_URL, "redis://127.0.0.1:6379/0")  # noqa: F405
+{%- endif %}
+
 # https://docs.djangoproject.com/en/5.2/ref/settings/#secure-proxy-ssl-header
 # The load balancer terminates TLS and says so in X-Forwarded-Proto; only trust this
 # header behind a proxy that sets it (and strips it from clients).

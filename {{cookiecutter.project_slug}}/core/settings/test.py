@@ -15,3 +15,8 @@ ALLOWED_HOSTS = ["testserver"]
 
 # Hashing passwords properly is slow by design; tests don't need the protection.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+{%- if cookiecutter.background_jobs == "celery" %}
+
+# Queued tasks run inside the test that queues them, with no broker to start.
+CELERY_TASK_ALWAYS_EAGER = True
+{%- endif %}
