@@ -76,6 +76,17 @@ def default_project(cookies_session):
 
 
 @pytest.fixture(scope="session")
+def celery_project(cookies_session):
+    return bake_ok(cookies_session, background_jobs="celery")
+
+
+@pytest.fixture(params=["default", "celery"])
+def each_project(request):
+    """The default bake, then the one with every optional part (background jobs)."""
+    return request.getfixturevalue(f"{request.param}_project")
+
+
+@pytest.fixture(scope="session")
 def project_python(cookies_session, tmp_path_factory):
     """A Python with a PostgreSQL bake's uv.lock installed, as `make` would: the SQLite
     lock pins the same versions, less the PostgreSQL driver (tests/test_locks.py)."""

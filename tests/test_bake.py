@@ -57,18 +57,30 @@ def test_default_bake_has_the_designed_layout(default_project):
     assert missing == []
 
 
-def test_no_template_text_is_left_unrendered(default_project):
+def test_no_template_text_is_left_unrendered(each_project):
     leftovers = [
-        str(path.relative_to(default_project))
-        for path in project_files(default_project)
+        str(path.relative_to(each_project))
+        for path in project_files(each_project)
         if UNRENDERED.search(path.read_text())
     ]
     assert leftovers == []
 
 
-def test_every_python_file_compiles(default_project):
-    for path in default_project.rglob("*.py"):
+def test_every_python_file_compiles(each_project):
+    for path in each_project.rglob("*.py"):
         py_compile.compile(str(path), doraise=True)
+
+
+def test_a_bake_without_background_jobs_has_nothing_of_celery(default_project, celery_project):
+    def mentions(project):
+        return sorted(
+            str(path.relative_to(project))
+            for path in project_files(project)
+            if "celery" in str(path.relative_to(project)).lower() or "celery" in path.read_text().lower()
+        )
+
+    assert mentions(default_project) == []
+    assert {"core/celery.py", "api/tasks.py", "uv.lock", "pyproject.toml"} <= set(mentions(celery_project))
 
 
 def test_generated_pyproject_parses_and_names_the_project(default_project):
@@ -79,9 +91,9 @@ def test_generated_pyproject_parses_and_names_the_project(default_project):
     assert ".env" in pyproject["tool"]["cruft"]["skip"]
 
 
-def test_ruff_finds_nothing_in_a_default_bake(default_project):
+def test_ruff_finds_nothing_in_a_bake(each_project):
     for command in (["check"], ["format", "--check"]):
-        result = run([sys.executable, "-m", "ruff", *command, "."], cwd=default_project)
+        result = run([sys.executable, "-m", "ruff", *command, "."], cwd=each_project)
         assert result.returncode == 0, result.stdout + result.stderr
 
 

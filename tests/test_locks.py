@@ -1,5 +1,5 @@
 """Every bake's uv.lock: it agrees with its pyproject.toml, names the project by its
-slug, pins the same versions for each database, is what the suite installs, and its
+slug, pins the same versions whatever the choices, is what the suite installs, and its
 hashes are checked at install."""
 
 import json
@@ -13,6 +13,25 @@ import pytest
 from tests.conftest import UV, UV_ENVIRONMENT, bake_ok, run, uv_sync
 
 POSTGRESQL_ONLY = {"psycopg", "psycopg-binary"}
+# What background_jobs=celery adds: Celery, its Redis client and what they depend on.
+CELERY_ONLY = {
+    "amqp",
+    "async-timeout",
+    "billiard",
+    "celery",
+    "celery-types",
+    "click-didyoumean",
+    "click-plugins",
+    "click-repl",
+    "kombu",
+    "prompt-toolkit",
+    "python-dateutil",
+    "redis",
+    "six",
+    "tzlocal",
+    "vine",
+    "wcwidth",
+}
 
 
 def uv(project, *args):
@@ -29,6 +48,8 @@ def locked_versions(project):
     [
         {},
         {"database": "postgresql"},
+        {"background_jobs": "celery"},
+        {"database": "postgresql", "background_jobs": "celery"},
         {"project_slug": "shop__api2"},
         {"project_name": 'O\'Brien "Q" \\ Shop'},
     ],
@@ -61,12 +82,20 @@ def test_lock_names_the_project_as_uv_normalises_the_slug(cookies):
     assert "shop-api2" in locked_versions(project)
 
 
-def test_sqlite_lock_pins_the_postgresql_versions_less_the_driver(default_project, cookies):
-    sqlite = locked_versions(default_project)
-    postgresql = locked_versions(bake_ok(cookies, database="postgresql"))
+@pytest.mark.parametrize(
+    "answers, left_out",
+    [
+        ({"database": "sqlite", "background_jobs": "celery"}, POSTGRESQL_ONLY),
+        ({"database": "postgresql", "background_jobs": "none"}, CELERY_ONLY),
+        ({"database": "sqlite", "background_jobs": "none"}, POSTGRESQL_ONLY | CELERY_ONLY),
+    ],
+)
+def test_each_lock_pins_the_full_locks_versions_less_what_its_choices_leave_out(cookies, answers, left_out):
+    full = locked_versions(bake_ok(cookies, database="postgresql", background_jobs="celery"))
+    lock = locked_versions(bake_ok(cookies, **answers))
 
-    assert set(postgresql) - set(sqlite) == POSTGRESQL_ONLY
-    assert {name: postgresql[name] for name in sqlite} == sqlite
+    assert set(full) - set(lock) == left_out
+    assert {name: full[name] for name in lock} == lock
 
 
 def test_uv_sync_installs_exactly_the_locked_versions(project_python, cookies):

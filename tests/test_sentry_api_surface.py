@@ -26,6 +26,7 @@ DOCUMENTED = {
     "sentry_sdk.integrations.logging.LoggingIntegration",
     "sentry_sdk.integrations.logging.ignore_logger",
     "sentry_sdk.integrations.argv.ArgvIntegration",
+    "sentry_sdk.integrations.celery.CeleryIntegration",
     "sentry_sdk.transport.Transport",
     "sentry_sdk.envelope.Envelope",
     "sentry_sdk.scrubber.DEFAULT_DENYLIST",
@@ -73,11 +74,13 @@ def undocumented(found):
     return {name: files for name, files in found.items() if name not in DOCUMENTED | set(EXCEPTIONS)}
 
 
-def test_a_bake_imports_only_documented_sentry_sdk_names(default_project):
-    found = bake_sdk_names(default_project)
+def test_a_bake_imports_only_documented_sentry_sdk_names(each_project):
+    found = bake_sdk_names(each_project)
 
     assert undocumented(found) == {}
     assert "sentry_sdk.integrations.django.DjangoIntegration" in found
+    has_celery = (each_project / "core" / "celery.py").exists()
+    assert ("sentry_sdk.integrations.celery.CeleryIntegration" in found) == has_celery
 
 
 def test_a_private_or_removed_name_is_caught(default_project, tmp_path):

@@ -41,16 +41,19 @@ def sentry(project):
         yield server
 
 
-def serve(project, python, sentry, log, server):
+def serve(project, python, sentry, log, server, settings_module="served_settings", **variables):
+    """Serve the project under `server` with `settings_module` (production settings and
+    test routes) and these `variables`; the process, and its base URL."""
     port = free_port()
     variables = {
         **DEPLOYED_ENVIRONMENT,
-        "DJANGO_SETTINGS_MODULE": "served_settings",
+        "DJANGO_SETTINGS_MODULE": settings_module,
         "ALLOWED_HOSTS": "127.0.0.1",
         "SECURE_SSL_REDIRECT": "false",
         "SENTRY_DSN": sentry.dsn(),
         "GUNICORN_BIND": f"127.0.0.1:{port}",
         "WEB_CONCURRENCY": "1",
+        **variables,
     }
     if server == "gunicorn":
         command = [python, "-m", "gunicorn", "--config", "gunicorn.conf.py", "core.wsgi"]

@@ -25,9 +25,13 @@ PINNED = re.compile(r"^[\w.-]+/[\w.-]+@[0-9a-f]{40} # v\d+\.\d+\.\d+$")
 GITHUB_BASH = ["bash", "--noprofile", "--norc", "-eo", "pipefail"]
 
 
-@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+@pytest.fixture(
+    scope="module",
+    params=[{"database": "sqlite"}, {"database": "postgresql", "background_jobs": "celery"}],
+    ids=["sqlite", "postgresql-celery"],
+)
 def project(request, cookies_session):
-    return bake_ok(cookies_session, database=request.param)
+    return bake_ok(cookies_session, **request.param)
 
 
 def load(path):

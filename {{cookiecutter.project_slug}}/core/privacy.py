@@ -309,9 +309,13 @@ class PrivacyFilter:
         return text
 
     def _scrub_pair(self, match: re.Match[str]) -> str:
-        if not self.is_sensitive(urllib.parse.unquote_plus(match["name"])):
-            return match[0]
         value = match["value"]
+        if not self.is_sensitive(urllib.parse.unquote_plus(match["name"])):
+            # A percent-encoded value can hide what the rules look for (a query's
+            # ?next=%3Ftoken%3Dx, ?to=ada%40example.com): it goes when its decoding would.
+            decoded = urllib.parse.unquote_plus(value) if "%" in value else value
+            if decoded is value or self.scrub_string(decoded) == decoded:
+                return match[0]
         quote = value[0] if value[0] in "'\"" and len(value) > 1 else ""
         return f"{match['start']}{quote}{SCRUBBED}{quote}"
 

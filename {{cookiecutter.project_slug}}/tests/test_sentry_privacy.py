@@ -31,6 +31,9 @@ QUERY_SECRETS = {
     "email": "planted.query@example.com",
     "access_token": "planted-query-access-token",
     "api_key": "planted-query-api-key",
+    # Harmless names: the value gives them away, percent-encoded in the query string.
+    "next": "/account?token=planted-query-next-token",
+    "to": "planted.query.to@example.com",
 }
 BODY_SECRETS = {
     "refresh_token": "planted-body-refresh-token",
@@ -73,6 +76,7 @@ CODE_SECRETS = {
     "breadcrumb": "planted-breadcrumb-api-key",
     "log": "planted-log-password",
     "url": "planted-url-password",
+    "recipient": "planted.recipient@example.com",
 }
 
 
@@ -81,6 +85,7 @@ def failing_view(request):
     signing = settings.SECRET_KEY  # noqa: F841 (a local under a harmless name)
     database = f"postgres://app:{PROJECT_SECRETS['DATABASE_PASSWORD_IN_URL']}@db.internal/app"  # noqa: F841
     mirror = f"https://mirror:{CODE_SECRETS['url']}@files.example.com/pkg"  # noqa: F841
+    recipient_list = [CODE_SECRETS["recipient"]]  # noqa: F841 (an address under a harmless name)
     control_variable = "control-variable-value"  # noqa: F841
     sentry_sdk.set_extra("refresh_token", CODE_SECRETS["extra"])
     sentry_sdk.set_extra("control_extra", "control-extra-value")
@@ -146,6 +151,7 @@ def test_no_planted_secret_is_sent_and_every_control_is(transport, client, body_
         *HEADER_LEAKS,
         *CODE_SECRETS.values(),
     ]
+    planted += [urllib.parse.quote_plus(secret) for secret in planted]  # as a query string holds them
     assert [secret for secret in planted if secret in sent] == []
     assert [secret for secret in planted if secret.encode() in transport.sent_bytes] == []
 
@@ -249,3 +255,29 @@ def test_a_secret_is_replaced_inside_any_string():
     event = scrub({"message": "x planted-secret-value y", "extra": {"note": ["aplanted-secret-valueb"]}}, {})
 
     assert event == {"message": "x [Filtered] y", "extra": {"note": ["a[Filtered]b"]}}
+
+
+@pytest.mark.parametrize("personal_data", [False, True])
+def test_an_email_address_goes_from_any_string_unless_personal_data_is_on(personal_data):
+    scrub = PrivacyFilter([], personal_data=personal_data)
+
+    event = scrub({"extra": {"recipients": "['ada@mail.example.com', 'control-name']"}}, {})
+
+    address = "ada@mail.example.com" if personal_data else "[Filtered]"
+    assert event == {"extra": {"recipients": f"['{address}', 'control-name']"}}
+
+
+def test_a_percent_encoded_value_goes_when_its_decoding_would():
+    scrub = PrivacyFilter([])
+
+    event = scrub({"query_string": "next=%2Fa%3Ftoken%3Dplanted&to=ada%40example.com&page=control-2"}, {})
+
+    assert event == {"query_string": "next=[Filtered]&to=[Filtered]&page=control-2"}
+
+
+def test_the_pairs_inside_a_nested_repr_are_scrubbed():
+    scrub = PrivacyFilter([])
+
+    event = scrub({"vars": {"request": "{'kwargs': {'api_token': 'planted', 'page': 'control'}}"}}, {})
+
+    assert event == {"vars": {"request": "{'kwargs': {'api_token': '[Filtered]', 'page': 'control'}}"}}
