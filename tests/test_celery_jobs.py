@@ -7,6 +7,7 @@ its web app under gunicorn, and a capturing Sentry endpoint on loopback.
 - a worker killed mid-task loses nothing: a second worker finishes the task.
 """
 
+import json
 import os
 import shutil
 import signal
@@ -117,6 +118,11 @@ def get(url):
         return response.status
 
 
+def health(url):
+    with urllib.request.urlopen(url + "/api/health/", timeout=30) as response:
+        return json.loads(response.read())
+
+
 def items_by(sentry, item_type, field, *values):
     """The first item of this type for each of `values` of `field`; None until all arrived."""
     found = {}
@@ -140,6 +146,7 @@ def test_a_task_queued_by_a_request_runs_in_that_request_trace(project, deployme
     deployment.worker("one")
     url = deployment.web()
 
+    assert health(url) == {"status": "ok", "database": "ok", "broker": "ok"}
     assert get(url + "/queue/clean-up/") == 202
 
     wait_for(lambda: "expired-session" not in sessions(project_dir), timeout=60, what="the clean-up")

@@ -83,7 +83,7 @@ def test_a_queued_email_is_sent():
 
 def test_the_example_task_takes_keyword_arguments_only():
     with pytest.raises(TypeError):
-        send_email.delay("ada@example.com", "Welcome", "Hello")
+        send_email.apply_async(args=("ada@example.com", "Welcome", "Hello"))
 
 
 def test_the_nightly_clean_up_deletes_expired_sessions_only():
@@ -96,8 +96,8 @@ def test_the_nightly_clean_up_deletes_expired_sessions_only():
 
     clear_expired_sessions.delay()
 
-    assert not SessionStore().exists(expired.session_key)
-    assert SessionStore().exists(current.session_key)
+    assert not SessionStore().exists(str(expired.session_key))
+    assert SessionStore().exists(str(current.session_key))
 
 
 def test_a_failing_task_is_one_event_after_its_last_retry(start_sentry, unreachable_mail_server):
@@ -130,13 +130,11 @@ def test_a_failing_task_is_one_event_after_its_last_retry(start_sentry, unreacha
         assert planted not in sent
 
 
-def test_health_reports_a_broker_that_does_not_answer(client, settings, closed_port):
+def test_health_reports_a_broker_that_does_not_answer(client, settings, closed_port, monkeypatch):
     settings.CELERY_TASK_ALWAYS_EAGER = False
-    app.conf.broker_url = f"redis://127.0.0.1:{closed_port}/0"
-    try:
-        response = client.get("/api/health/")
-    finally:
-        app.conf.broker_url = settings.CELERY_BROKER_URL
+    monkeypatch.setitem(app.conf, "broker_url", f"redis://127.0.0.1:{closed_port}/0")
+
+    response = client.get("/api/health/")
 
     assert response.status_code == 503
     assert response.json() == {"status": "error", "database": "ok", "broker": "unavailable"}
