@@ -172,10 +172,10 @@ def test_a_failing_task_is_one_event_after_its_last_retry_without_its_secrets(de
 
     assert get(f"{url}/queue/email/?{query}") == 202
 
-    [event] = wait_for(sentry.events, timeout=60, what="the task's event")
-    log = worker_log.read_text()
+    final = "raised unexpected: ConnectionRefusedError"
+    log = wait_for(lambda: final in worker_log.read_text() and worker_log.read_text(), timeout=60, what=final)
+    [event] = wait_for(sentry.events, what="the task's event")
     assert log.count("retry: Retry in") == 2  # max_retries from jobs_settings.py
-    assert "raised unexpected: ConnectionRefusedError" in log
     assert event["extra"]["celery-job"]["task_name"] == "api.tasks.send_email"
     assert event["extra"]["celery-job"]["kwargs"]["subject"] == "invoice-42-control"
     sent = b"".join(sentry.envelopes).decode()
