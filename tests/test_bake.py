@@ -42,6 +42,8 @@ EXPECTED_FILES = [
     ".env",
     ".gitignore",
     "Makefile",
+    "Dockerfile",
+    ".dockerignore",
     "README.md",
     "docs/sentry.md",
 ]

@@ -290,7 +290,7 @@ def test_docker_stop_ends_gunicorn_within_its_graceful_timeout_and_queued_events
             with container(image, environment, *deployment.options) as name:
                 wait_until_serving(name, url)
                 statuses = [status(url + "/api/sentry-debug/", HTTPS) for _ in range(3)]
-                stop = ["docker", "stop", "--time", str(GRACEFUL_TIMEOUT), name]
+                stop = ["docker", "stop", "-t", str(GRACEFUL_TIMEOUT), name]
                 with subprocess.Popen(stop, stdout=subprocess.DEVNULL) as stopping:
                     wait_for(lambda: "Handling signal: term" in logs(name), what="gunicorn handling SIGTERM")
                     sentry.let_through.set()
