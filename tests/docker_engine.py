@@ -113,10 +113,13 @@ def index_build_args():
     ]
 
 
-def build(project, tag, base, *build_args):
-    """`docker build` of a project with the classic builder, on the host's network."""
+def build(project, tag, base, *build_args, options=()):
+    """`docker build` of a project with the classic builder, on the host's network. The
+    build stage stays in Docker's cache as untagged images, for the next build to reuse."""
     arguments = [f"--build-arg={argument}" for argument in (f"PYTHON_IMAGE={base}", *build_args)]
-    return docker("build", "--network", "host", *arguments, *index_build_args(), "--tag", tag, project)
+    return docker(
+        "build", "--network", "host", *arguments, *index_build_args(), *options, "--tag", tag, project
+    )
 
 
 def new_container_name():
