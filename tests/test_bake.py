@@ -59,10 +59,13 @@ def test_default_bake_has_the_designed_layout(default_project):
     assert missing == []
 
 
-def test_no_template_text_is_left_unrendered(default_project):
+@pytest.mark.parametrize("database", CHOICES["database"])
+def test_no_template_text_is_left_unrendered(cookies, database):
+    project = bake_ok(cookies, database=database)
+
     leftovers = [
-        str(path.relative_to(default_project))
-        for path in project_files(default_project)
+        str(path.relative_to(project))
+        for path in project_files(project)
         if UNRENDERED.search(path.read_text())
     ]
     assert leftovers == []

@@ -15,7 +15,6 @@ import secrets
 import subprocess
 import threading
 import tomllib
-import urllib.error
 import urllib.request
 from dataclasses import dataclass
 from pathlib import PurePosixPath
@@ -34,6 +33,7 @@ from tests.docker_engine import (
     run_once,
 )
 from tests.processes import free_port, wait_for
+from tests.test_served_sentry import request as status
 
 # One worker builds and runs all of these, with one Docker daemon (--dist loadgroup).
 pytestmark = [pytest.mark.docker, pytest.mark.xdist_group("docker")]
@@ -81,16 +81,6 @@ def program(path):
 
 def normalized(name):
     return re.sub(r"[-_.]+", "-", name).lower()
-
-
-def status(url, headers=None):
-    try:
-        with urllib.request.urlopen(
-            urllib.request.Request(url, headers=headers or {}), timeout=10
-        ) as response:
-            return response.status
-    except urllib.error.HTTPError as error:
-        return error.code
 
 
 def logs(name):
@@ -160,11 +150,8 @@ class Deployment:
     def listening(self, **variables):
         """The environment with a port of its own on 127.0.0.1, and its URL."""
         port = free_port()
-        return {
-            **self.environment,
-            "GUNICORN_BIND": f"127.0.0.1:{port}",
-            **variables,
-        }, f"http://127.0.0.1:{port}"
+        environment = {**self.environment, "GUNICORN_BIND": f"127.0.0.1:{port}", **variables}
+        return environment, f"http://127.0.0.1:{port}"
 
 
 @pytest.fixture(scope="module")
@@ -243,7 +230,7 @@ def test_gunicorn_is_pid_1_and_no_process_runs_as_root(served):
 def test_one_request_to_the_debug_route_makes_one_event_with_the_built_in_release(served, sentry):
     _, url = served
 
-    assert status(url + "/api/sentry-debug/", HTTPS) == 500
+    assert status(url + "/api/sentry-debug/", headers=HTTPS) == 500
 
     [event] = wait_for(sentry.events, what="the event at the capturing endpoint")
     assert event["release"] == RELEASE
@@ -251,20 +238,18 @@ def test_one_request_to_the_debug_route_makes_one_event_with_the_built_in_releas
     assert event["exception"]["values"][0]["type"] == "ZeroDivisionError"
 
 
-def test_migrate_is_a_command_of_its_own_that_serving_never_runs(served, image, deployment):
-    name, _ = served
+@pytest.mark.usefixtures("served")
+def test_migrate_is_a_command_of_its_own_that_serving_never_runs(image, deployment):
     environment, _ = deployment.listening()
 
     def manage(*args):
         return run_once(image, environment, "python3", "manage.py", *args, options=deployment.options)
 
-    pending, migrated, applied = (
-        manage("migrate", "--check"),
-        manage("migrate", "--no-input"),
-        manage("migrate", "--check"),
-    )
+    pending = manage("migrate", "--check")  # with the server up: it applied none
+    migrated = manage("migrate", "--no-input")
+    applied = manage("migrate", "--check")
 
-    assert pending.returncode == 1, pending.stdout + pending.stderr  # the server ran none
+    assert pending.returncode == 1, pending.stdout + pending.stderr
     assert migrated.returncode == 0, migrated.stdout + migrated.stderr
     assert applied.returncode == 0, applied.stdout + applied.stderr
 
@@ -289,7 +274,7 @@ def test_docker_stop_ends_gunicorn_within_its_graceful_timeout_and_queued_events
         try:
             with container(image, environment, *deployment.options) as name:
                 wait_until_serving(name, url)
-                statuses = [status(url + "/api/sentry-debug/", HTTPS) for _ in range(3)]
+                statuses = [status(url + "/api/sentry-debug/", headers=HTTPS) for _ in range(3)]
                 stop = ["docker", "stop", "-t", str(GRACEFUL_TIMEOUT), name]
                 with subprocess.Popen(stop, stdout=subprocess.DEVNULL) as stopping:
                     wait_for(lambda: "Handling signal: term" in logs(name), what="gunicorn handling SIGTERM")
