@@ -100,13 +100,13 @@ def wait_until_serving(name, url):
     wait_for(answering, timeout=90, what="the container's health route")
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def docker_ready(tmp_path_factory):
     with docker_daemon(tmp_path_factory.mktemp("dockerd")):
         yield
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def base(docker_ready, tmp_path_factory):
     release = debian_release(TEMPLATE_DIR / "{{cookiecutter.project_slug}}" / "Dockerfile")
     return base_image(release, tmp_path_factory.mktemp("base-image"))
