@@ -101,12 +101,13 @@ def test_workflows_are_hardened(project):
 
 def test_every_uv_is_the_same_release(project):
     makefile_version = re.search(r"^UV_VERSION := (\S+)$", (project / "Makefile").read_text(), re.M)[1]
+    dockerfile_version = re.search(r"^ARG UV_VERSION=(\S+)$", (project / "Dockerfile").read_text(), re.M)[1]
     [setup_uv] = [
         step for step in load(project / CI)["jobs"]["check"]["steps"] if "setup-uv" in step.get("uses", "")
     ]
     template_pin = re.search(r"^uv==(\S+)$", (TEMPLATE_DIR / "requirements-dev.txt").read_text(), re.M)[1]
 
-    assert setup_uv["with"]["version"] == makefile_version == template_pin
+    assert setup_uv["with"]["version"] == makefile_version == dockerfile_version == template_pin
 
 
 def test_workflow_runs_what_make_check_runs_in_the_same_order(project):
