@@ -15,6 +15,7 @@ from uv import find_uv_bin
 
 from tests.postgres import PostgresCluster
 from tests.processes import free_port
+from tests.redis_server import RedisServer
 
 TEMPLATE_DIR = Path(__file__).resolve().parent.parent
 
@@ -101,6 +102,15 @@ def postgres():
     cluster.start()
     yield cluster
     cluster.stop()
+
+
+@pytest.fixture(scope="session")
+def redis():
+    """A Redis server of this test session (one per xdist worker), with a password."""
+    server = RedisServer()
+    server.start()
+    yield server
+    server.stop()
 
 
 def run(command, cwd, env=None, timeout=300):

@@ -131,9 +131,10 @@ def environment_options(environment):
 
 
 @contextmanager
-def container(image, environment, *options):
-    """A detached container of `image` on the host's network, given only `environment`;
-    yields its name and removes it at the end, whatever happened."""
+def container(image, environment, *options, command=()):
+    """A detached container of `image` on the host's network, given only `environment`,
+    running `command` (the image's own when empty); yields its name and removes it at the
+    end, whatever happened."""
     name = new_container_name()
     docker(
         "run",
@@ -145,6 +146,7 @@ def container(image, environment, *options):
         *environment_options(environment),
         *options,
         image,
+        *command,
     )
     try:
         yield name

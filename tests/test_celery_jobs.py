@@ -21,7 +21,6 @@ import pytest
 
 from tests.conftest import DEPLOYED_ENVIRONMENT, bake_ok, load_module, run, uv_sync
 from tests.processes import free_port, start_server, stop_server, wait_for
-from tests.redis_server import RedisServer
 from tests.test_generated_project import project_environment
 from tests.test_served_sentry import serve
 
@@ -29,14 +28,6 @@ SERVED_FILES = Path(__file__).parent / "served"
 JOB_FILES = ("jobs_routes.py", "jobs_settings.py", "jobs_tasks.py")
 
 pytestmark = pytest.mark.xdist_group("celery")
-
-
-@pytest.fixture(scope="module")
-def redis():
-    server = RedisServer()
-    server.start()
-    yield server
-    server.stop()
 
 
 @pytest.fixture(scope="module")

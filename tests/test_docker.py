@@ -317,3 +317,39 @@ def test_no_layer_holds_env_files_git_local_databases_or_the_secret_key(image, p
     assert leaked_paths == []
     assert leaked_values == set()
     assert controls == {".env.example", "app/api/control.txt"}
+
+
+@pytest.fixture(scope="module")
+def jobs_image(cookies_session, base):
+    tag = f"averon-template-test-image:jobs-{secrets.token_hex(4)}"
+    build(bake_ok(cookies_session, background_jobs="celery"), tag, base)
+    yield tag
+    docker("image", "rm", "--force", tag, check=False)
+
+
+def test_the_same_image_runs_a_celery_worker_that_runs_queued_tasks(jobs_image, redis):
+    volume = docker("volume", "create").stdout.strip()
+    environment = {**DEPLOYED_ENVIRONMENT, "ALLOWED_HOSTS": "127.0.0.1", "CELERY_BROKER_URL": redis.url(2)}
+    options = [f"--volume={volume}:/app/data"]
+    worker_command = ["celery", "--app", "core", "worker", "--loglevel", "INFO", "--concurrency", "1"]
+    queue = "from api.tasks import clear_expired_sessions; print(clear_expired_sessions.delay().id)"
+    try:
+        migrated = run_once(jobs_image, environment, "python3", "manage.py", "migrate", options=options)
+        assert migrated.returncode == 0, migrated.stderr
+        with container(
+            jobs_image, environment, *options, "--no-healthcheck", command=worker_command
+        ) as worker:
+            wait_for(lambda: "ready." in logs(worker), timeout=90, what="the worker")
+            queued = run_once(
+                jobs_image, environment, "python3", "manage.py", "shell", "-c", queue, options=options
+            )
+            assert queued.returncode == 0, queued.stderr
+            task_id = queued.stdout.split()[-1]
+
+            wait_for(lambda: f"{task_id}] succeeded" in logs(worker), timeout=60, what="the task")
+            processes = json.loads(docker("exec", worker, "python3", "-c", PROCESSES).stdout)
+    finally:
+        docker("volume", "rm", "--force", volume, check=False)
+
+    assert "celery" in map(program, processes["1"]["argv"][:2])
+    assert [p for p in processes.values() if p["uid"] == 0] == []
