@@ -9,7 +9,6 @@ from celery import signals
 from django.core import mail
 
 from api.tasks import clear_expired_sessions, send_email
-from core.celery import app
 from tests.conftest import DEPLOYED_ENVIRONMENT, run_project
 
 pytestmark = pytest.mark.django_db
@@ -130,9 +129,9 @@ def test_a_failing_task_is_one_event_after_its_last_retry(start_sentry, unreacha
         assert planted not in sent
 
 
-def test_health_reports_a_broker_that_does_not_answer(client, settings, closed_port, monkeypatch):
+def test_health_reports_a_broker_that_does_not_answer(client, settings, closed_port):
     settings.CELERY_TASK_ALWAYS_EAGER = False
-    monkeypatch.setitem(app.conf, "broker_url", f"redis://127.0.0.1:{closed_port}/0")
+    settings.CELERY_BROKER_URL = f"redis://127.0.0.1:{closed_port}/0"
 
     response = client.get("/api/health/")
 
