@@ -2,8 +2,10 @@
 
 Queue one from anywhere with its keyword arguments, for example
 `send_email.delay(to_email="ada@example.com", subject="Welcome", body="...")`.
-Keyword arguments, because Sentry reports a failed task's arguments with their names,
-and core.privacy scrubs them by name (a password, an email address) like form fields.
+Keyword arguments only, so that a parameter added later cannot change the meaning of
+messages already queued. A failed task's frames reach Sentry with their variables,
+cleaned by core.privacy (by name, known secrets and email addresses): pass ids rather
+than secrets, such as a password-reset link, which no rule can recognise.
 
 Tasks are acknowledged late (core/settings/base.py), so a task may run twice when a
 worker dies: write each so that running it again does no harm.

@@ -8,6 +8,7 @@ __init__.py imports this module, so tasks queued by the web process go through i
 """
 
 import os
+import re
 import urllib.parse
 from typing import Any
 
@@ -30,23 +31,31 @@ app.autodiscover_tasks()
 
 
 def is_redis_url(url: str) -> bool:
+    """redis:// or rediss://, a host, and a database number or none. Celery reads
+    CELERY_BROKER_URL from the environment itself, so the value is checked as it is:
+    surrounding spaces are an error here, not something to strip."""
     try:
         parts = urllib.parse.urlsplit(url)
         parts.port  # noqa: B018 (raises ValueError for a port that is not a number)
     except ValueError:  # that, or an unclosed [IPv6 address
         return False
-    return parts.scheme in BROKER_SCHEMES and bool(parts.hostname)
+    return (
+        url == url.strip()
+        and parts.scheme in BROKER_SCHEMES
+        and bool(parts.hostname)
+        and re.fullmatch(r"/?\d*", parts.path) is not None
+    )
 
 
 def broker_url_from_environment() -> str:
     """CELERY_BROKER_URL, checked; "" when it is unset (tasks then run eagerly, in
     development only: core/settings/deployed.py requires it)."""
-    url: str = env.str("CELERY_BROKER_URL", default="").strip()
+    url: str = env.str("CELERY_BROKER_URL", default="")
     if url and not is_redis_url(url):
         raise bad_value(
             "CELERY_BROKER_URL",
             mask_url_passwords(url),
-            "is not a Redis URL (redis://[:password@]host[:port]/db)",
+            "is not a Redis URL (redis://[:password@]host[:port][/db], no spaces)",
             EXAMPLE_BROKER_URL,
         )
     return url

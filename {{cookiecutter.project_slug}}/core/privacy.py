@@ -159,23 +159,31 @@ def mask_url_passwords(text: str) -> str:
     return URL_CANDIDATE.sub(_mask_url_password, text) if "@" in text else text
 
 
+# A value written out as a list, tuple, set or dict: up to the first bracket that closes
+# it, with no bracket of its own kind inside, so values nest three deep at most.
+BRACKETED = r"\[[^\[\]]{0,200}\]|\([^()]{0,200}\)|\{[^{}]{0,200}\}"
+CLOSING = {"[": "]", "(": ")", "{": "}"}
 # name=value, at the start of a string or after a separator: query strings, form bodies,
 # a request line, log messages, a dataclass's repr (password='x'). Names and quoted
 # values have bounded lengths, so no input makes the search quadratic.
 NAME_VALUE = re.compile(
     r"(?P<start>(?:^|(?<=[?&;#,(\s'\"{\[]))(?P<name>[\w.%+\[\]-]{1,100})=)"
-    r"(?P<value>'[^']{0,200}'|\"[^\"]{0,200}\"|[^&;#\s'\",)}\]]+)"
+    r"(?P<value>'[^']{0,200}'|\"[^\"]{0,200}\"|" + BRACKETED + r"|[^&;#\s'\",)}\]]+)"
 )
-# 'name': value and "name": value, as in a dict's repr or JSON text. A value is never a
-# nested dict or list ('kwargs': {...}): the pairs inside it are matched on their own.
+# 'name': value and "name": value, as in a dict's repr or JSON text. A bracketed value
+# loses everything when its name marks a secret; otherwise the pairs inside it are
+# judged by their own names ('kwargs': {'api_token': ...}).
 QUOTED_PAIR = re.compile(
     r"(?P<start>(?P<quote>['\"])(?P<name>[\w.%+-]{1,100})(?P=quote)\s{0,10}:\s{0,10})"
-    r"(?P<value>'[^']{0,200}'|\"[^\"]{0,200}\"|[^,{}\[\]\s]+)"
+    r"(?P<value>'[^']{0,200}'|\"[^\"]{0,200}\"|" + BRACKETED + r"|[^,{}\[\]\s]+)"
 )
+# How many times a value is percent-decoded to see what it hides (a link inside a link
+# inside a redirect); each decoding is looked at once, without decoding further.
+DECODINGS = 3
 
 # An email address in any text, whatever holds it (a `recipient_list`, a message, a
 # task's repr): personal data that no field name gives away.
-EMAIL_ADDRESS = re.compile(r"[\w.+-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63})+")
+EMAIL_ADDRESS = re.compile(r"[\w.+-]{1,64}(?:@|%40)[\w-]{1,63}(?:\.[\w-]{1,63})+")
 
 # A value shorter than this is not searched for as a secret: it would replace common
 # words and numbers all over the event.
@@ -298,26 +306,42 @@ class PrivacyFilter:
             return text
         return self.secrets.sub(SCRUBBED, text)
 
-    def scrub_string(self, text: str) -> str:
+    def scrub_string(self, text: str, decode: bool = True) -> str:
         text = mask_url_passwords(self.scrub_secrets(text))
-        if "@" in text and not self.personal_data:
+        if not self.personal_data and ("@" in text or "%40" in text):
             text = EMAIL_ADDRESS.sub(SCRUBBED, text)
+        return self.scrub_pairs(text, decode)
+
+    def scrub_pairs(self, text: str, decode: bool) -> str:
+        def scrub_pair(match: re.Match[str]) -> str:
+            return self._scrub_pair(match, decode)
+
         if "=" in text:
-            text = NAME_VALUE.sub(self._scrub_pair, text)
+            text = NAME_VALUE.sub(scrub_pair, text)
         if ":" in text and ("'" in text or '"' in text):
-            text = QUOTED_PAIR.sub(self._scrub_pair, text)
+            text = QUOTED_PAIR.sub(scrub_pair, text)
         return text
 
-    def _scrub_pair(self, match: re.Match[str]) -> str:
-        value = match["value"]
-        if not self.is_sensitive(urllib.parse.unquote_plus(match["name"])):
-            # A percent-encoded value can hide what the rules look for (a query's
-            # ?next=%3Ftoken%3Dx, ?to=ada%40example.com): it goes when its decoding would.
-            decoded = urllib.parse.unquote_plus(value) if "%" in value else value
-            if decoded is value or self.scrub_string(decoded) == decoded:
-                return match[0]
-        quote = value[0] if value[0] in "'\"" and len(value) > 1 else ""
-        return f"{match['start']}{quote}{SCRUBBED}{quote}"
+    def _scrub_pair(self, match: re.Match[str], decode: bool) -> str:
+        start, value = match["start"], match["value"]
+        if self.is_sensitive(urllib.parse.unquote_plus(match["name"])):
+            quote = value[0] if value[0] in "'\"" and len(value) > 1 else ""
+            return f"{start}{quote}{SCRUBBED}{quote}"
+        if CLOSING.get(value[0]) == value[-1] and len(value) > 1:
+            return f"{start}{value[0]}{self.scrub_pairs(value[1:-1], decode)}{value[-1]}"
+        if decode and "%" in value and self.hides_something(value):
+            return f"{start}{SCRUBBED}"
+        return match[0]
+
+    def hides_something(self, value: str) -> bool:
+        """Whether a percent-encoded value, decoded, holds what the rules take out (a
+        query's ?next=%3Ftoken%3Dx, ?to=ada%40example.com)."""
+        decoded = value
+        for _ in range(DECODINGS):
+            decoded, previous = urllib.parse.unquote_plus(decoded), decoded
+            if decoded == previous:
+                break
+        return self.scrub_string(decoded, decode=False) != decoded
 
 
 def request_repr(value: object) -> str | None:

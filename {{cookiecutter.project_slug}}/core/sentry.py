@@ -144,13 +144,10 @@ def sentry_options(environment: str) -> dict[str, Any] | None:
             "http_headers": {"request": {"mode": "denylist"}},
             "url_query_params": {"mode": "denylist"},
             "database_query_data": False,
-{%- if cookiecutter.background_jobs == "celery" %}
-            # A failed task's arguments, which say what it was doing; core.privacy
-            # scrubs them like a request body (api/tasks.py takes keyword arguments).
-            "queues": True,
-{%- else %}
+            # No background job's arguments on its events and transactions: an email
+            # body or a link holds what no field name gives away. A failed task's own
+            # frames still show its variables, cleaned by core.privacy.
             "queues": False,
-{%- endif %}
             "gen_ai": {"inputs": False, "outputs": False},
         },
         "ignore_errors": CLIENT_CAUSED_ERRORS,

@@ -31,7 +31,15 @@ def unreachable_mail_server(settings, closed_port):
 
 @pytest.mark.parametrize(
     "url",
-    ["http://127.0.0.1:6379/0", "redis://", "redis://127.0.0.1:port/0", "redis://[::1/0", "127.0.0.1:6379"],
+    [
+        "http://127.0.0.1:6379/0",
+        "redis://",
+        "redis://127.0.0.1:port/0",
+        "redis://[::1/0",
+        "127.0.0.1:6379",
+        "redis://127.0.0.1:6379/abc",
+        " redis://127.0.0.1:6379/0",
+    ],
 )
 def test_a_broker_url_that_is_not_redis_stops_start_up_with_one_line(url):
     result = run_project(["manage.py", "check"], "development", CELERY_BROKER_URL=url)
@@ -122,6 +130,7 @@ def test_a_failing_task_is_one_event_after_its_last_retry(start_sentry, unreacha
     assert len(retries) == send_email.max_retries == 5
     [event] = transport.events
     assert event["extra"]["celery-job"]["task_name"] == "api.tasks.send_email"
+    assert "kwargs" not in event["extra"]["celery-job"]  # the frames show them, scrubbed
     assert event["exception"]["values"][-1]["type"] == "ConnectionRefusedError"
     sent = transport.sent_bytes.decode()
     assert "invoice-42-control" in sent

@@ -269,15 +269,37 @@ def test_an_email_address_goes_from_any_string_unless_personal_data_is_on(person
 
 def test_a_percent_encoded_value_goes_when_its_decoding_would():
     scrub = PrivacyFilter([])
+    query = "next=%2Fa%3Ftoken%3Dplanted&back=%252F%253Fkey%253Dplanted&to=ada%40example.com&page=control-2"
 
-    event = scrub({"query_string": "next=%2Fa%3Ftoken%3Dplanted&to=ada%40example.com&page=control-2"}, {})
+    event = scrub({"query_string": query, "url": "/users/ada%40example.com/"}, {})
 
-    assert event == {"query_string": "next=[Filtered]&to=[Filtered]&page=control-2"}
+    assert event == {
+        "query_string": "next=[Filtered]&back=[Filtered]&to=[Filtered]&page=control-2",
+        "url": "/users/[Filtered]/",
+    }
 
 
-def test_the_pairs_inside_a_nested_repr_are_scrubbed():
+def test_values_encoded_inside_each_other_are_decoded_a_bounded_number_of_times():
+    # Each level hides the next from both pair rules: decoding them all, each time
+    # through both rules, would double the work per level.
+    nested = "'a':(c=%z"
+    for _ in range(40):
+        nested = "'a':(c=" + nested.replace("%", "%25").replace("'", "%27")
+    deep = "?q=" + "(a=" * 1300 + "%"
     scrub = PrivacyFilter([])
 
-    event = scrub({"vars": {"request": "{'kwargs': {'api_token': 'planted', 'page': 'control'}}"}}, {})
+    event = scrub({"extra": {"nested": nested, "deep": deep, "note": "control"}}, {})
 
-    assert event == {"vars": {"request": "{'kwargs': {'api_token': '[Filtered]', 'page': 'control'}}"}}
+    assert event == {"extra": {"nested": nested, "deep": deep, "note": "control"}}
+
+
+def test_the_pairs_inside_a_nested_repr_are_scrubbed_and_a_secret_list_goes_whole():
+    scrub = PrivacyFilter([])
+    text = (
+        "{'kwargs': {'api_token': 'planted', 'page': 'control'}, 'tokens': ['planted-1'], 'passwords': {'x'}}"
+    )
+
+    event = scrub({"vars": {"request": text}}, {})
+
+    kwargs = "'kwargs': {'api_token': '[Filtered]', 'page': 'control'}"
+    assert event == {"vars": {"request": "{" + kwargs + ", 'tokens': [Filtered], 'passwords': [Filtered]}"}}

@@ -149,10 +149,16 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # Seconds after which a task is killed (and fails, it is not retried): a call that hangs
 # without a timeout must not hold a worker forever.
 CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=300)
-# Redis gives a task nobody acknowledged to another worker after this many seconds. It
-# must outlast the longest task and the longest retry countdown (api/tasks.py), or a
-# slow task runs twice at once; it is also how long a killed worker's task waits.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)}
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    # Redis gives a task nobody acknowledged to another worker after this many seconds.
+    # It must outlast the longest task and the longest retry countdown (api/tasks.py), or
+    # a slow task runs twice at once; it is also how long a killed worker's task waits.
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600),
+    # A Redis that stops answering without closing the connection (a failover, a NAT
+    # timeout) fails a request that queues a task within seconds, instead of holding it.
+    "socket_connect_timeout": 5,
+    "socket_timeout": 10,
+}
 # JSON only: a pickled message, from anyone who can write to Redis, would run their code.
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_SERIALIZER = "json"
