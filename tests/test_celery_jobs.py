@@ -22,6 +22,7 @@ import pytest
 from tests.conftest import DEPLOYED_ENVIRONMENT, bake_ok, load_module, run, uv_sync
 from tests.processes import free_port, start_server, stop_server, wait_for
 from tests.test_generated_project import project_environment
+from tests.test_served_sentry import request as status
 from tests.test_served_sentry import serve
 
 SERVED_FILES = Path(__file__).parent / "served"
@@ -104,11 +105,6 @@ def deployment(project, redis, sentry, tmp_path):
         stop_server(process)
 
 
-def get(url):
-    with urllib.request.urlopen(url, timeout=30) as response:
-        return response.status
-
-
 def health(url):
     with urllib.request.urlopen(url + "/api/health/", timeout=30) as response:
         return json.loads(response.read())
@@ -138,7 +134,7 @@ def test_a_task_queued_by_a_request_runs_in_that_request_trace(project, deployme
     url = deployment.web()
 
     assert health(url) == {"status": "ok", "database": "ok", "broker": "ok"}
-    assert get(url + "/queue/clean-up/") == 202
+    assert status(url + "/queue/clean-up/") == 202
 
     wait_for(lambda: "expired-session" not in sessions(project_dir), timeout=60, what="the clean-up")
     assert "current-session" in sessions(project_dir)
@@ -161,7 +157,7 @@ def test_a_failing_task_is_one_event_after_its_last_retry_without_its_secrets(de
         {"to": "ada@example.com", "subject": "invoice-42-control", "body": "token=planted-token-abc"}
     )
 
-    assert get(f"{url}/queue/email/?{query}") == 202
+    assert status(f"{url}/queue/email/?{query}") == 202
 
     final = "raised unexpected: ConnectionRefusedError"
     log = wait_for(lambda: final in worker_log.read_text() and worker_log.read_text(), timeout=60, what=final)
@@ -205,7 +201,7 @@ def test_a_worker_killed_mid_task_loses_nothing(deployment, redis, tmp_path):
     marks = tmp_path / "marks"
     marks.mkdir()
 
-    assert get(f"{url}/queue/hold/?folder={urllib.parse.quote(str(marks))}") == 202
+    assert status(f"{url}/queue/hold/?folder={urllib.parse.quote(str(marks))}") == 202
     wait_for(lambda: list(marks.glob("started-*")), timeout=60, what="the task to start")
     os.killpg(first.pid, signal.SIGKILL)  # the worker and its pool process, mid-task
     first.wait()

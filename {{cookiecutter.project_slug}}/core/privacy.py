@@ -327,7 +327,7 @@ class PrivacyFilter:
         if self.is_sensitive(urllib.parse.unquote_plus(match["name"])):
             quote = value[0] if value[0] in "'\"" and len(value) > 1 else ""
             return f"{start}{quote}{SCRUBBED}{quote}"
-        if CLOSING.get(value[0]) == value[-1] and len(value) > 1:
+        if CLOSING.get(value[0]) == value[-1]:
             return f"{start}{value[0]}{self.scrub_pairs(value[1:-1], decode)}{value[-1]}"
         if decode and "%" in value and self.hides_something(value):
             return f"{start}{SCRUBBED}"

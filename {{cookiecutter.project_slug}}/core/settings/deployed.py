@@ -9,6 +9,9 @@ from typing import TypeVar
 
 from django.core.exceptions import ImproperlyConfigured
 
+{% if cookiecutter.background_jobs == "celery" -%}
+from core.celery import EXAMPLE_BROKER_URL
+{% endif -%}
 from core.env import env
 
 from .base import *  # noqa: F403
@@ -42,7 +45,7 @@ ALLOWED_HOSTS = _required(
 
 # https://docs.celeryq.dev/en/stable/userguide/configuration.html#broker-url
 # Tasks queued here must reach a worker: no broker, no start.
-CELERY_BROKER_URL = _required("CELERY_BROKER_URL", CELERY_BROKER_URL, "redis://127.0.0.1:6379/0")  # noqa: F405
+CELERY_BROKER_URL = _required("CELERY_BROKER_URL", CELERY_BROKER_URL, EXAMPLE_BROKER_URL)  # noqa: F405
 {%- endif %}
 
 # https://docs.djangoproject.com/en/5.2/ref/settings/#secure-proxy-ssl-header
