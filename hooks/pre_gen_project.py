@@ -26,15 +26,21 @@ class BadAnswer(ValueError):
         super().__init__(f"ERROR: {variable}: {why}, got {value!r}; {example}")
 
 
-def check_sample_rate(value):
+SAMPLE_RATE_EXAMPLES = {
+    "sentry_traces_sample_rate": "for example 0.1 to trace 10% of requests",
+    "sentry_profile_session_sample_rate": "for example 0 (off), or 0.1 to profile 10% of processes",
+}
+
+
+def check_sample_rate(variable, value):
     """Accept what the generated project accepts: a finite number from 0 to 1."""
-    example = "for example 0.1 to trace 10% of requests"
+    example = SAMPLE_RATE_EXAMPLES[variable]
     try:
         rate = float(value)
     except ValueError:
-        raise BadAnswer("sentry_traces_sample_rate", "not a number", value, example) from None
+        raise BadAnswer(variable, "not a number", value, example) from None
     if not math.isfinite(rate) or not 0 <= rate <= 1:
-        raise BadAnswer("sentry_traces_sample_rate", "must be from 0 to 1", value, example)
+        raise BadAnswer(variable, "must be from 0 to 1", value, example)
 
 
 def check_project_slug(value):
@@ -70,7 +76,8 @@ def check_answers(answers):
         check_one_line(variable, answers[variable])
     check_author_email(answers["author_email"])
     check_project_slug(answers["project_slug"])
-    check_sample_rate(answers["sentry_traces_sample_rate"])
+    for variable in SAMPLE_RATE_EXAMPLES:
+        check_sample_rate(variable, answers[variable])
 
 
 if __name__ == "__main__":

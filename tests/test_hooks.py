@@ -12,18 +12,23 @@ GOOD_SAMPLE_RATES = ["0", "1", "0.25", ".5", "1e-1", " 0.5 "]
 BAD_SLUGS = ["1st_backend", "My_Backend", "averon-backend", "averon backend", "_private", "café", "backend_"]
 
 
+SAMPLE_RATE_ANSWERS = ["sentry_traces_sample_rate", "sentry_profile_session_sample_rate"]
+
+
+@pytest.mark.parametrize("variable", SAMPLE_RATE_ANSWERS)
 @pytest.mark.parametrize("rate", GOOD_SAMPLE_RATES)
-def test_sample_rates_from_0_to_1_are_accepted(rate):
-    pre_gen.check_sample_rate(rate)
+def test_sample_rates_from_0_to_1_are_accepted(variable, rate):
+    pre_gen.check_sample_rate(variable, rate)
 
 
+@pytest.mark.parametrize("variable", SAMPLE_RATE_ANSWERS)
 @pytest.mark.parametrize("rate", BAD_SAMPLE_RATES)
-def test_sample_rates_outside_0_to_1_are_refused(rate):
+def test_sample_rates_outside_0_to_1_are_refused(variable, rate):
     with pytest.raises(pre_gen.BadAnswer) as error:
-        pre_gen.check_sample_rate(rate)
+        pre_gen.check_sample_rate(variable, rate)
 
-    assert str(error.value).startswith("ERROR: sentry_traces_sample_rate: ")
-    assert f"got {rate!r}; for example 0.1" in str(error.value)
+    assert str(error.value).startswith(f"ERROR: {variable}: ")
+    assert f"got {rate!r}; for example 0" in str(error.value)
 
 
 @pytest.mark.parametrize("slug", ["", *BAD_SLUGS])
@@ -40,6 +45,7 @@ def test_lowercase_identifier_slugs_are_accepted(slug):
 @pytest.mark.parametrize(
     "variable, value",
     [("sentry_traces_sample_rate", rate) for rate in BAD_SAMPLE_RATES]
+    + [("sentry_profile_session_sample_rate", rate) for rate in ("1.5", "abc")]
     + [("project_slug", slug) for slug in BAD_SLUGS],
 )
 def test_cli_refuses_bad_answer_with_one_line_and_leaves_no_folder(tmp_path, variable, value):

@@ -1,52 +1,67 @@
 """What counts as secret or personal, and taking it out of what leaves the process.
 
-Sentry calls `PrivacyFilter` once per event and once per transaction (before_send and
-before_send_transaction in core.sentry), after the SDK has built and serialised it, so
-it sees everything that will be sent: the request, frame variables, extra, contexts,
-tags, breadcrumbs and span data. Nothing here runs per request.
+Sentry hands `PrivacyFilter` every event (before_send), span (before_send_span) and log
+(before_send_log) once the SDK has built it, so it sees everything that will be sent.
+Nothing here runs for a request that sends nothing.
 
-Three rules, applied to every part of the event:
+Two layers:
 
-- A field whose name marks a credential (password, token, api_key, csrf...) keeps its
-  name and loses its value, at any depth; so does one that marks personal data (email,
-  phone, ip_address), unless personal data is turned on, as does any email address
-  written in any string.
-- The project's own secrets are replaced inside any string, whatever it is called
-  there: SECRET_KEY's value, the password of any URL in the environment (DATABASE_URL),
-  the key of SENTRY_DSN, and the value of every environment variable whose name marks a
-  credential. So are a password written into any URL (scheme://user:password@host) and
-  `name=value` pairs (query strings, log messages) whose name marks a credential.
-- Client-address headers (Forwarded, X-Forwarded-For, X-Real-IP, True-Client-IP...) are
-  dropped, unless personal data is turned on.
+1. By allowlist (core.allowlists), where the data comes from a client: request headers,
+   query strings (the request's, a Referer's, an outgoing request's) and body fields keep
+   their names and lose their values unless the name is allowed; frames outside the
+   project's own code lose their local variables.
+2. By rule, on everything that remains, at any depth:
+   - a field whose name marks a credential (password, token, api_key...) loses its
+     value; so does one that marks personal data (email, phone, ip_address...) unless
+     personal data is turned on, as does an email address in any string;
+   - the project's own secrets go from any string, whatever they are called there: the
+     value of every environment variable that looks like a credential (or is named like
+     one), each item of a comma-separated one, a URL's password and the DSN's key, in
+     their URL, JSON, repr, base64 and hex forms;
+   - credentials written into text go too: user:password@ in any URL; name=value,
+     name = value, name: value (YAML, headers), 'name': value (reprs, JSON),
+     ('name', value) and {'name': 'token', 'value': ...} pairs; <password>...</password>;
+     an Authorization scheme's credentials (Basic, Bearer...); a session's cache key.
 
-core/database.py masks passwords in its error messages with the same URL rule.
+Every rule is linear in the length of its text, and a text is cut to MAX_TEXT first:
+an attacker chooses the strings, and must not choose the cost.
+
+core/database.py and core/celery.py mask passwords in their error messages with the
+same URL rule.
 """
 
+import base64
 import functools
 import json
 import os
 import re
 import urllib.parse
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from django.http import HttpRequest
-from sentry_sdk.scrubber import DEFAULT_DENYLIST, DEFAULT_PII_DENYLIST
 
-# An event as the SDK hands it to before_send, serialised to JSON types, and its hint.
+from core.allowlists import Allowlists
+
+# An event, span or log as the SDK hands it over, in JSON types, and its hint.
 Event = dict[str, Any]
 Hint = dict[str, Any]
 
 SCRUBBED = "[Filtered]"
 
+# Longer strings are cut to this before any rule looks at them (and the SDK cuts what
+# it serialises to it, core.sentry): the rules' cost per string stays bounded.
+MAX_TEXT = 4096
+CUT_MARK = "...[cut]"
+
 # A field name is cut into lowercase parts (user_password, userPassword, X-User-Password
 # all give user + password) and matched two ways. Words are found anywhere in the joined
-# name (csrfmiddlewaretoken, refreshtoken); short parts must be a whole part, or "key"
-# would match "monkey" and "pass" would match "compass".
+# name (csrfmiddlewaretoken, refreshtoken, MASTERKEY); short parts must be a whole part,
+# or "pin" would match "spinner" and "pass" would match "compass".
 CREDENTIAL_WORDS = (
-    "password",
-    "passwd",
+    "passw",  # password, passwort, passwd
     "passphrase",
+    "passcode",
     "secret",
     "token",
     "credential",
@@ -61,27 +76,45 @@ CREDENTIAL_WORDS = (
     "signature",
     "bearer",
     "jwt",
-    "passcode",
     "hmac",
     "totp",
+    "nonce",
+    "saml",
+    "oidc",
+    "dpop",
+    "webhook",
+    "codeverifier",
     "cardnumber",
+    "cardno",
+    "ccnum",
+    "creditcard",
+    "securitycode",
     "iban",
 )
 CREDENTIAL_PARTS = frozenset(
-    {"key", "keys", "pass", "pwd", "auth", "sid", "pin", "otp", "dsn", "sig", "cvv", "cvc"}
+    {"key", "keys", "pass", "pwd", "pw", "auth", "sid", "pin", "otp", "mfa", "dsn", "sig", "cvv", "cvc"}
+    | {"sk", "pat", "sso", "salt", "pem"}
 )
+# A name ending in "key" (masterkey, licensekey, sshkey) names one, whatever comes before.
+CREDENTIAL_ENDINGS = ("key", "keys")
 PERSONAL_WORDS = (
     "email",
     "phone",
+    "mobile",
+    "msisdn",
     "ipaddress",
     "remoteaddr",
+    "remoteuser",
     "forwarded",
     "clientip",
-    "socketip",
     "clientaddr",
+    "socketip",
+    "birth",
+    "passport",
+    "nationalid",
+    "taxid",
 )
-# A client's address: X-Real-IP, True-Client-IP, HTTP_CF_CONNECTING_IP in a WSGI environ.
-PERSONAL_PARTS = frozenset({"ip", "ssn"})
+PERSONAL_PARTS = frozenset({"ip", "ssn", "dob"})
 
 
 def name_parts(name: str) -> list[str]:
@@ -89,46 +122,95 @@ def name_parts(name: str) -> list[str]:
     return [part.lower() for part in re.findall(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+", name)]
 
 
-def _normalised(name: str) -> str:
-    return "".join(name_parts(name))
-
-
-# The SDK's own denylists (sentry_sdk.scrubber), matched by their normalised names.
-SDK_CREDENTIAL_NAMES = frozenset(_normalised(name) for name in DEFAULT_DENYLIST)
-SDK_PERSONAL_NAMES = frozenset(_normalised(name) for name in DEFAULT_PII_DENYLIST)
-
-
 # Field names repeat from event to event; the cache is bounded, as clients choose names.
 @functools.lru_cache(maxsize=4096)
 def name_kind(name: str) -> str | None:
     """ "credential", "personal" or None for a field name."""
-    parts = name_parts(name)
+    parts = name_parts(name[:100])
     joined = "".join(parts)
     if (
-        joined in SDK_CREDENTIAL_NAMES
-        or CREDENTIAL_PARTS.intersection(parts)
+        CREDENTIAL_PARTS.intersection(parts)
+        or joined.endswith(CREDENTIAL_ENDINGS)
         or any(word in joined for word in CREDENTIAL_WORDS)
     ):
         return "credential"
-    if (
-        joined in SDK_PERSONAL_NAMES
-        or PERSONAL_PARTS.intersection(parts)
-        or any(word in joined for word in PERSONAL_WORDS)
-    ):
+    if PERSONAL_PARTS.intersection(parts) or any(word in joined for word in PERSONAL_WORDS):
         return "personal"
     return None
 
 
-def is_client_address_header(name: str) -> bool:
-    """Forwarded, X-Forwarded-For, X-Real-IP, CF-Connecting-IP, X-Azure-ClientIP, Via,
-    X-Envoy-External-Address...; not X-Forwarded-Host or -Proto, which name no client."""
-    name = re.sub("[^a-z0-9]", "", name.lower())
-    if "forwarded" in name:
-        return not name.endswith(("host", "proto", "port", "server", "prefix"))
-    return name.endswith(("ip", "addr", "address")) or "ipv" in name or name == "via"
+# --- Secrets by value ------------------------------------------------------------------
+
+# A value shorter than this is not searched for as a secret: it would replace common
+# words and numbers all over the event.
+MIN_SECRET_LENGTH = 6
+# A value looks like a credential when one of its runs of letters and digits is random
+# enough: long, or mixing lower case, upper case and digits. "eu-west-1", "production" and
+# "words with spaces" do not; "sk_live_51Hx...", "ghp_AbC1..." and "Tr0ub4dor&3" do.
+RUN = re.compile(r"[A-Za-z0-9]+")
+LONG_RUN = 16
+MIXED_RUN = 8
 
 
-# Every rule below is linear in the length of the text: an attacker chooses the strings.
+def looks_like_credential(value: str) -> bool:
+    if any(character.isspace() for character in value):
+        return False
+    for run in RUN.findall(value):
+        classes = (
+            any(c.islower() for c in run) + any(c.isupper() for c in run) + any(c.isdigit() for c in run)
+        )
+        if len(run) >= LONG_RUN and classes >= 1 and not run.isdigit():
+            return True
+        if len(run) >= MIXED_RUN and classes >= 2:
+            return True
+    return False
+
+
+def encoded_forms(secret: str) -> set[str]:
+    """The secret as a URL, a repr, JSON, base64 and hex would write it."""
+    raw = secret.encode()
+    standard = base64.b64encode(raw).decode()
+    urlsafe = base64.urlsafe_b64encode(raw).decode()
+    return {
+        secret,
+        urllib.parse.quote(secret, safe=""),
+        urllib.parse.quote_plus(secret),
+        secret.encode("unicode_escape").decode(),
+        json.dumps(secret)[1:-1],
+        standard,
+        standard.rstrip("="),
+        urlsafe.rstrip("="),
+        raw.hex(),
+    }
+
+
+def project_secrets(environ: Mapping[str, str], not_secret: frozenset[str]) -> list[str]:
+    """The secret values of this process's environment (which .env fills), in every form."""
+    found: set[str] = set()
+    for name, value in environ.items():
+        # A path is not a secret, whatever its variable is called (the shell's PWD, an
+        # agent's SSH_AUTH_SOCK), and it is in every stack frame's file name.
+        if name in not_secret or not value or (os.path.isabs(value) and os.path.exists(value)):
+            continue
+        named_secret = name_kind(name) == "credential"
+        items = [value, *(item.strip() for item in value.split(","))] if "," in value else [value]
+        found.update(item for item in items if named_secret or looks_like_credential(item))
+        if "://" in value:
+            try:
+                parts = urllib.parse.urlsplit(value)
+                found.add(urllib.parse.unquote(parts.password or ""))
+                if name == "SENTRY_DSN":
+                    found.add(parts.username or "")
+            except ValueError:  # a port that is not a number: not a URL after all
+                pass
+    secrets = {value for value in found if len(value) >= MIN_SECRET_LENGTH}
+    forms = {form for secret in secrets for form in encoded_forms(secret) if len(form) >= MIN_SECRET_LENGTH}
+    # The longest first, so no secret is half-replaced by another.
+    return sorted(forms, key=len, reverse=True)
+
+
+# --- Credentials in text ---------------------------------------------------------------
+
 URL_SCHEME_END = "://"
 # Where a bare user:password@ can start when no scheme:// says so.
 URL_PIECE_START = re.compile(r"[/?#=,;(]")
@@ -159,68 +241,57 @@ def mask_url_passwords(text: str) -> str:
     return URL_CANDIDATE.sub(_mask_url_password, text) if "@" in text else text
 
 
-# A value written out as a list, tuple, set or dict: up to the first bracket that closes
-# it, with no bracket of its own kind inside, so values nest three deep at most.
-BRACKETED = r"\[[^\[\]]{0,200}\]|\([^()]{0,200}\)|\{[^{}]{0,200}\}"
-CLOSING = {"[": "]", "(": ")", "{": "}"}
-# name=value, at the start of a string or after a separator: query strings, form bodies,
-# a request line, log messages, a dataclass's repr (password='x'). Names and quoted
-# values have bounded lengths, so no input makes the search quadratic.
-NAME_VALUE = re.compile(
-    r"(?P<start>(?:^|(?<=[?&;#,(\s'\"{\[]))(?P<name>[\w.%+\[\]-]{1,100})=)"
-    r"(?P<value>'[^']{0,200}'|\"[^\"]{0,200}\"|" + BRACKETED + r"|[^&;#\s'\",)}\]]+)"
+# A value: quoted (to its closing quote, or to the end of the text when none closes it,
+# so a value cut short goes whole), bracketed (a list, tuple, set or dict up to the first
+# bracket that closes it, with none of its kind inside), or a bare word.
+QUOTED = r"'[^']*'?|\"[^\"]*\"?"
+BRACKETED = r"\[[^\[\]]{0,500}\]|\([^()]{0,500}\)|\{[^{}]{0,500}\}"
+BARE = r"[^\s&;#,)}\]'\"<>]+"
+PAIR_NAME = r"[\w.%+\[\]-]{1,100}"
+# name=value, name = value, name: value, name => value, 'name': value, "name" = value,
+# name 'value' (SQL's PASSWORD 'x'): at the start of the text or after a separator, as
+# query strings, form bodies, log messages, reprs, JSON, YAML and SQL write them.
+PAIR = re.compile(
+    r"(?P<start>(?:^|(?<=[?&;#,(\s'\"{\[]))(?P<quote>['\"]?)(?P<name>" + PAIR_NAME + r")(?P=quote)"
+    r"(?:[ \t]{0,10}(?:=>?|:)[ \t]{0,10}|[ \t]{1,10}(?=['\"])))"
+    r"(?P<value>" + QUOTED + "|" + BRACKETED + "|" + BARE + ")"
 )
-# 'name': value and "name": value, as in a dict's repr or JSON text. A bracketed value
-# loses everything when its name marks a secret; otherwise the pairs inside it are
-# judged by their own names ('kwargs': {'api_token': ...}).
-QUOTED_PAIR = re.compile(
-    r"(?P<start>(?P<quote>['\"])(?P<name>[\w.%+-]{1,100})(?P=quote)\s{0,10}:\s{0,10})"
-    r"(?P<value>'[^']{0,200}'|\"[^\"]{0,200}\"|" + BRACKETED + r"|[^,{}\[\]\s]+)"
+# "Name: value" on a line of its own (an HTTP header, YAML): the value runs to the end.
+LINE_PAIR = re.compile(
+    r"(?m)(?P<start>^[ \t]{0,20}(?P<name>[\w.-]{1,100})[ \t]{0,10}:[ \t]{0,10})(?P<value>.+)$"
 )
-# How many times a value is percent-decoded to see what it hides (a link inside a link
-# inside a redirect); each decoding is looked at once, without decoding further.
-DECODINGS = 3
-
+# ('name', value) and ["name", value], as a list of pairs writes them.
+TUPLE_PAIR = re.compile(
+    r"(?P<start>[(\[][ \t]{0,10}(?P<quote>['\"])(?P<name>"
+    + PAIR_NAME
+    + r")(?P=quote)[ \t]{0,10},[ \t]{0,10})"
+    r"(?P<value>" + QUOTED + "|" + BARE + ")"
+)
+# {'name': 'token', 'value': x}, as a list of records writes a pair.
+RECORD_PAIR = re.compile(
+    r"(?P<start>(?P<q1>['\"])(?:name|key|field|header)(?P=q1)[ \t]{0,10}:[ \t]{0,10}"
+    r"(?P<q2>['\"])(?P<name>" + PAIR_NAME + r")(?P=q2)[ \t]{0,10},[ \t]{0,10}"
+    r"(?P<q3>['\"])value(?P=q3)[ \t]{0,10}:[ \t]{0,10})(?P<value>" + QUOTED + "|" + BARE + ")"
+)
+# <password>value</password>, <api_key type="x">value<...
+XML_ELEMENT = re.compile(r"(?P<start><(?P<name>[\w.:-]{1,100})(?:\s[^<>]{0,200})?>)(?P<value>[^<]+)")
+# An Authorization header's scheme and its credentials, anywhere in a text.
+AUTHORIZATION = re.compile(
+    r"(?P<scheme>\b(?:Basic|Bearer|bearer|Negotiate|NTLM|HOBA|Mutual|DPoP|ApiKey|Token|AWS4-HMAC-SHA256)"
+    r"[ \t]{1,10})[A-Za-z0-9+/=._~-]{6,}|(?P<digest>\bDigest[ \t]{1,10})[^\r\n]+"
+)
+# A session's key in a cache key (Django's cache and cached_db session engines), as
+# cache and Redis spans and breadcrumbs write it.
+SESSION_CACHE_KEY = re.compile(r"(?P<prefix>django\.contrib\.sessions\.cache(?:d_db)?)[A-Za-z0-9]{8,}")
 # An email address in any text, whatever holds it (a `recipient_list`, a message, a
 # task's repr): personal data that no field name gives away.
 EMAIL_ADDRESS = re.compile(r"[\w.+-]{1,64}(?:@|%40)[\w-]{1,63}(?:\.[\w-]{1,63})+")
-
-# A value shorter than this is not searched for as a secret: it would replace common
-# words and numbers all over the event.
-MIN_SECRET_LENGTH = 6
-
-
-def project_secrets(environ: Mapping[str, str]) -> list[str]:
-    """The values in this process's environment (which .env fills) that are secret."""
-    found = set()
-    for name, value in environ.items():
-        # A path is not a secret, whatever its variable is called (the shell's PWD, an
-        # agent's SSH_AUTH_SOCK), and it is in every stack frame's file name.
-        if name_kind(name) == "credential" and not (os.path.isabs(value) and os.path.exists(value)):
-            found.add(value)
-        parts = urllib.parse.urlsplit(value) if "://" in value else None
-        if parts is not None:
-            try:
-                found.add(urllib.parse.unquote(parts.password or ""))
-                if name == "SENTRY_DSN":
-                    found.add(parts.username or "")
-            except ValueError:  # a port that is not a number: not a URL after all
-                pass
-    secrets = {value for value in found if len(value) >= MIN_SECRET_LENGTH and re.search("[A-Za-z]", value)}
-    # As a URL, a repr or JSON would write them, too.
-    encoded = {
-        form(value)
-        for value in secrets
-        for form in (
-            lambda v: urllib.parse.quote(v, safe=""),
-            urllib.parse.quote_plus,
-            lambda v: v.encode("unicode_escape").decode(),
-            lambda v: json.dumps(v)[1:-1],
-        )
-    }
-    # The longest first, so no secret is half-replaced by another.
-    return sorted(secrets | encoded, key=len, reverse=True)
-
+# How many times a value is percent-decoded to see what it hides (a link inside a link
+# inside a redirect); each decoding is looked at once, without decoding further.
+DECODINGS = 3
+# How deep pairs inside quoted and bracketed values are looked at.
+NESTING = 3
+CLOSING = {"'": "'", '"': '"', "[": "]", "(": ")", "{": "}"}
 
 # Fields the SDK fills with what it knows of the code and the trace, never with data a
 # request or a variable carried: left as they are, which halves the work per event.
@@ -236,11 +307,14 @@ STRUCTURAL_FIELDS = frozenset(
         "event_id",
         "timestamp",
         "start_timestamp",
+        "end_timestamp",
         "platform",
         "level",
         "trace_id",
         "span_id",
         "parent_span_id",
+        "segment_id",
+        "is_segment",
         "same_process_as_parent",
         "op",
         "origin",
@@ -250,13 +324,63 @@ STRUCTURAL_FIELDS = frozenset(
     }
 )
 
+# Span and log attributes that say what a process is, not what it handled, yet may hold
+# a password: a command line (sentry-sdk 3 adds it to every root span).
+DROPPED_ATTRIBUTES = frozenset({"process.command_args"})
+# Log attributes repeating the arguments of a log call, already in its formatted body.
+LOG_PARAMETER_PREFIX = "sentry.message.parameter."
+HEADER_ATTRIBUTE_PREFIX = "http.request.header."
+# Span attributes and breadcrumb data that hold a query string, or a URL with one.
+QUERY_FIELDS = frozenset({"http.query", "url.query"})
+URL_FIELDS = frozenset({"url", "url.full", "http.url"})
+
+
+def cut(text: str) -> str:
+    return text if len(text) <= MAX_TEXT else text[: MAX_TEXT - len(CUT_MARK)] + CUT_MARK
+
+
+def without_disallowed_values(value: Any, allowed: frozenset[str], name: str | None = None) -> Any:
+    """A body's structure with its field names, and values only under allowed names."""
+    if isinstance(value, dict):
+        return {
+            key: item
+            if isinstance(key, str) and key.lower() in allowed
+            else without_disallowed_values(item, allowed)
+            for key, item in value.items()
+        }
+    if isinstance(value, list):
+        return [without_disallowed_values(item, allowed) for item in value]
+    return value if value in (None, "") else SCRUBBED
+
+
+def filtered_query(query: str, allowed: frozenset[str]) -> str:
+    """A query string with every name, and values only for allowed names."""
+    pairs = []
+    for pair in cut(query).split("&"):
+        name, equals, value = pair.partition("=")
+        keep = urllib.parse.unquote_plus(name).lower() in allowed or not equals
+        pairs.append(pair if keep else f"{name}={SCRUBBED}")
+    return "&".join(pairs)
+
+
+def filtered_url(url: str, allowed: frozenset[str]) -> str:
+    base, question, rest = url.partition("?")
+    if not question:
+        return url
+    query, hash_mark, fragment = rest.partition("#")
+    return f"{base}?{filtered_query(query, allowed)}{hash_mark and '#' + SCRUBBED}"
+
 
 class PrivacyFilter:
-    """before_send and before_send_transaction: scrubs an event in place, once."""
+    """before_send, before_send_span and before_send_log: scrubs in place, once."""
 
-    def __init__(self, secrets: list[str], personal_data: bool = False) -> None:
+    def __init__(self, secrets: list[str], allowlists: Allowlists, personal_data: bool = False) -> None:
+        self.allowlists = allowlists
         self.personal_data = personal_data
         self.secrets = re.compile("|".join(map(re.escape, secrets))) if secrets else None
+        self.shortest_secret = min(map(len, secrets), default=0)
+
+    # --- The three kinds of telemetry -------------------------------------------------
 
     def __call__(self, event: Event, hint: Hint) -> Event:
         logentry: Any = event.get("logentry")
@@ -265,14 +389,89 @@ class PrivacyFilter:
             # rules below can see the name next to each value; alone they cannot.
             logentry.pop("params", None)
         request: Any = event.get("request")
-        if isinstance(request, dict) and isinstance(request.get("headers"), dict) and not self.personal_data:
-            request["headers"] = {
-                name: value
-                for name, value in request["headers"].items()
-                if not is_client_address_header(name)
-            }
+        if isinstance(request, dict):
+            self.filter_request(request)
+        for breadcrumb in (event.get("breadcrumbs") or {}).get("values") or []:
+            if isinstance(breadcrumb.get("data"), dict):
+                self.filter_queries(breadcrumb["data"])
+        if not self.allowlists.library_frame_variables:
+            self.drop_library_frame_variables(event)
         scrubbed: Event = self.scrub(event)
         return scrubbed
+
+    def span(self, span: Event, hint: Hint) -> Event:
+        try:
+            attributes = span.get("attributes") or {}
+            for name in DROPPED_ATTRIBUTES.intersection(attributes):
+                del attributes[name]
+            for name in list(attributes):
+                if name.startswith(HEADER_ATTRIBUTE_PREFIX) and not self.header_allowed(
+                    name[len(HEADER_ATTRIBUTE_PREFIX) :]
+                ):
+                    attributes[name] = SCRUBBED
+            self.filter_queries(attributes)
+            span["name"] = self.scrub_string(span.get("name") or "")
+            span["attributes"] = self.scrub(attributes)
+        except Exception:  # noqa: BLE001 (the SDK would send the span as it was)
+            span = {"name": SCRUBBED, "attributes": {}}
+        return span
+
+    def log(self, log: Event, hint: Hint) -> Event:
+        attributes = log.get("attributes") or {}
+        log["attributes"] = {
+            name: value
+            for name, value in attributes.items()
+            if not name.startswith(LOG_PARAMETER_PREFIX) and name not in DROPPED_ATTRIBUTES
+        }
+        scrubbed: Event = self.scrub(log)
+        return scrubbed
+
+    # --- The first layer: allowlists ---------------------------------------------------
+
+    def header_allowed(self, name: str) -> bool:
+        return name.lower() in self.allowlists.request_headers
+
+    def filter_request(self, request: dict[str, Any]) -> None:
+        allowed_query = self.allowlists.query_parameters
+        headers = request.get("headers")
+        if isinstance(headers, dict):
+            request["headers"] = {
+                name: value if self.header_allowed(name) else SCRUBBED for name, value in headers.items()
+            }
+            for name, value in request["headers"].items():
+                if name.lower() == "referer" and isinstance(value, str):
+                    request["headers"][name] = filtered_url(value, allowed_query)
+        if isinstance(request.get("query_string"), str):
+            request["query_string"] = filtered_query(request["query_string"], allowed_query)
+        if isinstance(request.get("url"), str):
+            request["url"] = filtered_url(request["url"], allowed_query)
+        if "data" in request:
+            request["data"] = without_disallowed_values(request["data"], self.allowlists.body_fields)
+
+    def filter_queries(self, data: dict[str, Any]) -> None:
+        """Span attributes or breadcrumb data: a query's values only for allowed names."""
+        allowed = self.allowlists.query_parameters
+        for name, value in data.items():
+            if isinstance(value, str) and name in QUERY_FIELDS:
+                data[name] = filtered_query(value, allowed)
+            elif isinstance(value, str) and name in URL_FIELDS:
+                data[name] = filtered_url(value, allowed)
+
+    @staticmethod
+    def drop_library_frame_variables(event: Event) -> None:
+        """Only the project's own frames keep their variables: a library's frames hold
+        what the library was given (a login's password in smtplib, a task's arguments in
+        Celery's tracer, a body in the JSON decoder), under names nobody can list."""
+        holders = [
+            *((event.get("exception") or {}).get("values") or []),
+            *((event.get("threads") or {}).get("values") or []),
+        ]
+        for holder in holders:
+            for frame in (holder.get("stacktrace") or {}).get("frames") or []:
+                if not frame.get("in_app"):
+                    frame.pop("vars", None)
+
+    # --- The second layer: rules --------------------------------------------------------
 
     def is_sensitive(self, name: str) -> bool:
         kind = name_kind(name)
@@ -282,14 +481,23 @@ class PrivacyFilter:
         if isinstance(value, str):
             return self.scrub_string(value)
         if isinstance(value, dict):
-            # A key can hold a secret too ({settings.SECRET_KEY: ...}).
+            if self.is_sensitive_record(value):
+                value = {**value, "value": SCRUBBED}
+            # A key can hold a secret too ({settings.SECRET_KEY: ...}, an address).
             return {
-                self.scrub_secrets(name) if isinstance(name, str) else name: self.scrub_item(name, item)
+                self.scrub_string(name) if isinstance(name, str) else name: self.scrub_item(name, item)
                 for name, item in value.items()
             }
         if isinstance(value, list):
             return [self.scrub(item) for item in value]
         return value
+
+    def is_sensitive_record(self, record: dict[Any, Any]) -> bool:
+        """{"name": "token", "value": ...}: a pair written as a record."""
+        if "value" not in record:
+            return False
+        names = (record.get(key) for key in ("name", "key", "field", "header"))
+        return any(isinstance(name, str) and self.is_sensitive(name) for name in names)
 
     def scrub_item(self, name: Any, item: Any) -> Any:
         if not isinstance(name, str):
@@ -302,33 +510,55 @@ class PrivacyFilter:
 
     def scrub_secrets(self, text: str) -> str:
         # Most strings are shorter than any secret: no search needed.
-        if self.secrets is None or len(text) < MIN_SECRET_LENGTH:
+        if self.secrets is None or len(text) < self.shortest_secret:
             return text
         return self.secrets.sub(SCRUBBED, text)
 
     def scrub_string(self, text: str, decode: bool = True) -> str:
-        text = mask_url_passwords(self.scrub_secrets(text))
+        text = mask_url_passwords(self.scrub_secrets(cut(text)))
         if not self.personal_data and ("@" in text or "%40" in text):
             text = EMAIL_ADDRESS.sub(SCRUBBED, text)
-        return self.scrub_pairs(text, decode)
+        if "django.contrib.sessions.cache" in text:
+            text = SESSION_CACHE_KEY.sub(rf"\g<prefix>{SCRUBBED}", text)
+        text = AUTHORIZATION.sub(self._scrub_authorization, text)
+        if "<" in text:
+            text = XML_ELEMENT.sub(self._scrubber(decode, NESTING), text)
+        return self.scrub_pairs(text, decode, NESTING)
 
-    def scrub_pairs(self, text: str, decode: bool) -> str:
+    @staticmethod
+    def _scrub_authorization(match: re.Match[str]) -> str:
+        return f"{match['scheme'] or match['digest']}{SCRUBBED}"
+
+    def _scrubber(self, decode: bool, depth: int) -> Callable[[re.Match[str]], str]:
         def scrub_pair(match: re.Match[str]) -> str:
-            return self._scrub_pair(match, decode)
+            return self._scrub_pair(match, decode, depth)
 
-        if "=" in text:
-            text = NAME_VALUE.sub(scrub_pair, text)
-        if ":" in text and ("'" in text or '"' in text):
-            text = QUOTED_PAIR.sub(scrub_pair, text)
+        return scrub_pair
+
+    def scrub_pairs(self, text: str, decode: bool, depth: int) -> str:
+        scrub_pair = self._scrubber(decode, depth)
+        if ":" in text:
+            text = LINE_PAIR.sub(scrub_pair, text)
+        if "=" in text or ":" in text or "'" in text or '"' in text:
+            text = PAIR.sub(scrub_pair, text)
+        if "," in text:
+            text = TUPLE_PAIR.sub(scrub_pair, text)
+            if "value" in text:
+                text = RECORD_PAIR.sub(scrub_pair, text)
         return text
 
-    def _scrub_pair(self, match: re.Match[str], decode: bool) -> str:
+    def _scrub_pair(self, match: re.Match[str], decode: bool, depth: int) -> str:
         start, value = match["start"], match["value"]
+        opening = value[0] if value[0] in CLOSING else ""
+        closing = value[-1] if opening and len(value) > 1 and value[-1] == CLOSING[opening] else ""
         if self.is_sensitive(urllib.parse.unquote_plus(match["name"])):
-            quote = value[0] if value[0] in "'\"" and len(value) > 1 else ""
-            return f"{start}{quote}{SCRUBBED}{quote}"
-        if CLOSING.get(value[0]) == value[-1]:
-            return f"{start}{value[0]}{self.scrub_pairs(value[1:-1], decode)}{value[-1]}"
+            quote = opening if opening in "'\"" else ""
+            return f"{start}{quote}{SCRUBBED}{closing if quote else ''}"
+        if depth > 0 and opening:
+            # The pairs inside a harmless quoted or bracketed value are judged by their own
+            # names ('kwargs': {'api_token': ...}, 'query': 'a=1&token=x').
+            inner = self.scrub_pairs(value[1 : len(value) - len(closing)], decode, depth - 1)
+            return f"{start}{opening}{inner}{closing}"
         if decode and "%" in value and self.hides_something(value):
             return f"{start}{SCRUBBED}"
         return match[0]

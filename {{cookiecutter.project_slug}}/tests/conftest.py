@@ -54,6 +54,32 @@ class CapturingTransport(Transport):
     def events(self):
         return self.items("event")
 
+    def batched(self, item_type):
+        """Spans and logs: the SDK buffers them and sends batches from a thread of its
+        own, so what it holds is flushed first."""
+        sentry_sdk.flush()
+        # Attributes are sent as {"value": ..., "type": ...}; tests read the values.
+        return [
+            {
+                **entry,
+                "attributes": {name: typed["value"] for name, typed in entry.get("attributes", {}).items()},
+            }
+            for batch in self.items(item_type)
+            for entry in batch["items"]
+        ]
+
+    @property
+    def spans(self):
+        return self.batched("span")
+
+    @property
+    def logs(self):
+        return self.batched("log")
+
+    def segments(self):
+        """The root span of each trace: a request's, a task's."""
+        return [span for span in self.spans if span["is_segment"]]
+
     @property
     def sent_bytes(self):
         return b"".join(envelope.serialize() for envelope in self.envelopes)

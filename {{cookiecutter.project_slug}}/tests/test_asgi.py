@@ -73,5 +73,5 @@ def test_a_callers_trace_headers_count_only_when_callers_are_trusted(start_sentr
     [untrusted, trusted] = transport.events
     assert untrusted["contexts"]["trace"]["trace_id"] != TRACE_ID
     assert trusted["contexts"]["trace"]["trace_id"] == TRACE_ID
-    [trace] = transport.items("transaction")
-    assert trace["contexts"]["trace"]["trace_id"] == TRACE_ID
+    [trace] = transport.segments()
+    assert trace["trace_id"] == TRACE_ID

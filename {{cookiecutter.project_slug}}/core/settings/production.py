@@ -11,4 +11,4 @@ ENVIRONMENT = "production"
 # quota of the Sentry plan (docs/sentry.md).
 SENTRY_DEBUG_ROUTE_ENABLED = env.bool("SENTRY_DEBUG_ROUTE_ENABLED", default=False)
 
-init_sentry(ENVIRONMENT)
+init_sentry(ENVIRONMENT, STATIC_URL)  # noqa: F405

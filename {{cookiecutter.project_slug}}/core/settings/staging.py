@@ -9,4 +9,4 @@ ENVIRONMENT = "staging"
 
 SENTRY_DEBUG_ROUTE_ENABLED = env.bool("SENTRY_DEBUG_ROUTE_ENABLED", default=True)
 
-init_sentry(ENVIRONMENT)
+init_sentry(ENVIRONMENT, STATIC_URL)  # noqa: F405
