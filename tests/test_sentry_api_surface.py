@@ -22,15 +22,20 @@ DOCUMENTED = {
     "sentry_sdk.get_global_scope",
     "sentry_sdk.get_isolation_scope",
     "sentry_sdk.flush",
+    "sentry_sdk.get_traceparent",
+    # The release, to tell sentry-sdk 2.x from 3.x where their APIs differ (core/sentry_compat.py).
+    "sentry_sdk.VERSION",
     "sentry_sdk.integrations.django.DjangoIntegration",
     "sentry_sdk.integrations.logging.LoggingIntegration",
+    "sentry_sdk.integrations.logging",
     "sentry_sdk.integrations.logging.ignore_logger",
+    # 2.x's name for muting a logger's Sentry Logs, and 3.x's for its events and breadcrumbs.
+    "sentry_sdk.integrations.logging.ignore_logger_for_sentry_logs",
+    "sentry_sdk.integrations.logging.ignore_logger_for_events",
     "sentry_sdk.integrations.argv.ArgvIntegration",
     "sentry_sdk.integrations.celery.CeleryIntegration",
     "sentry_sdk.transport.Transport",
     "sentry_sdk.envelope.Envelope",
-    "sentry_sdk.scrubber.DEFAULT_DENYLIST",
-    "sentry_sdk.scrubber.DEFAULT_PII_DENYLIST",
 }
 # Undocumented names a bake may still use, each with its reason.
 EXCEPTIONS = {
@@ -52,7 +57,10 @@ def sdk_names(source):
                     if alias.name != "sentry_sdk":
                         names.add(alias.name)
         elif isinstance(node, ast.ImportFrom) and (node.module or "").split(".")[0] == "sentry_sdk":
-            names.update(f"{node.module}.{alias.name}" for alias in node.names)
+            for alias in node.names:
+                # `from sentry_sdk.integrations import logging` names a module too.
+                aliases[alias.asname or alias.name] = f"{node.module}.{alias.name}"
+                names.add(f"{node.module}.{alias.name}")
     for node in ast.walk(tree):
         if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id in aliases:
             names.add(f"{aliases[node.value.id]}.{node.attr}")
@@ -90,11 +98,17 @@ def test_a_private_or_removed_name_is_caught(default_project, tmp_path):
         "import sentry_sdk\n"
         "from sentry_sdk.tracing import TransactionSource\n"
         "from sentry_sdk import serializer as s\n"
+        "from sentry_sdk import scrubber\n"
         "sentry_sdk.start_transaction(name='x', source=TransactionSource.URL)\n"
+        "s.serialize({}); scrubber.DEFAULT_DENYLIST\n"
     )
 
     assert set(undocumented(bake_sdk_names(project))) == {
         "sentry_sdk.tracing.TransactionSource",
+        "sentry_sdk.tracing.TransactionSource.URL",
         "sentry_sdk.serializer",
+        "sentry_sdk.serializer.serialize",
+        "sentry_sdk.scrubber",
+        "sentry_sdk.scrubber.DEFAULT_DENYLIST",
         "sentry_sdk.start_transaction",
     }

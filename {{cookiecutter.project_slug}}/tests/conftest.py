@@ -124,6 +124,9 @@ class WsgiClient:
     def post(self, path, data=None, content_type=MULTIPART_CONTENT, **extra):
         return self.serve(self.factory.post(path, data, content_type, **extra).environ)
 
+    def generic(self, method, path, **extra):
+        return self.serve(self.factory.generic(method, path, **extra).environ)
+
     def serve(self, environ):
         # Django's handler loads MIDDLEWARE when it is made: at the first request, after
         # a test has changed the settings.
