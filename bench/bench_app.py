@@ -3,14 +3,17 @@
 - `/bench/orm/` does what a small API view does: one ORM query and one INFO log line.
 - `/bench/api/` does what a real endpoint does: 20 ORM queries over the 300 users
   `seed` creates, serialised to JSON.
+- `/bench/json/` parses its JSON body, and fails on a malformed one (privacy_cost.py).
 Everything else is the project's own routes (health, the Sentry debug route).
 """
 
+import json
 import logging
 
 from django.contrib.auth.models import Group, User
 from django.http import JsonResponse
 from django.urls import include, path
+from django.views.decorators.csrf import csrf_exempt
 
 logger = logging.getLogger("bench")
 
@@ -39,6 +42,11 @@ def api_view(request):
     return JsonResponse({"pages": pages, "groups": groups})
 
 
+@csrf_exempt  # as an API view that takes JSON from other services is
+def json_view(request):
+    return JsonResponse({"items": len(json.loads(request.body)["items"])})
+
+
 def seed():
     """300 users spread over 3 groups (run once, after migrate)."""
     groups = Group.objects.bulk_create(Group(name=f"team-{n}") for n in range(3))
@@ -53,4 +61,5 @@ urlpatterns = [
     path("", include("core.urls")),
     path("bench/orm/", orm_view),
     path("bench/api/", api_view),
+    path("bench/json/", json_view),
 ]

@@ -21,55 +21,65 @@ RELEASE = "averon-e2e@1.0.0"
 PLANTED_QUERY = {
     "password": "e2e-query-password",
     "email": "e2e.query@example.com",
-    "access_token": "e2e-query-access-token",
-    "api_key": "e2e-query-api-key",
+    "code": "e2e-query-oauth-code",
+    "ticket": "e2e-query-cas-ticket",
+    "state": "e2e-query-state",
 }
 PLANTED_FORM = {
-    "refresh_token": "e2e-form-refresh-token",
+    "refresh": "e2e-form-simplejwt-refresh",
     "client_secret": "e2e-form-client-secret",
-    "secret_key": "e2e-form-secret-key",
-    "user_password": "e2e-form-user-password",
-    "pwd": "e2e-form-pwd",
-    "new_pass": "e2e-form-new-pass",
+    "passwort": "e2e-form-passwort",
+    "card_no": "4111111111111111",
+    "mobile": "+44 7700 900789",
     "emailAddress": "e2e.form@example.com",
     "csrfmiddlewaretoken": "e2e-form-csrf-token",
+    "free_text": "e2e-form-free-text",
 }
 PLANTED_HEADERS = {
     "Authorization": "Bearer e2e-header-authorization",
     "Cookie": "sessionid=e2e-header-cookie",
     "X-Auth-Token": "e2e-header-x-auth-token",
-    "X-Access-Token": "e2e-header-x-access-token",
-    "X-Api-Key": "e2e-header-x-api-key",
-    "Referer": "https://app.example.com/reset?token=e2e-header-referer-token&step=2",
+    "DPoP": "e2e-header-dpop-proof",
+    "X-Amzn-Oidc-Data": "e2e-header-oidc-claims",
+    "Remote-User": "e2e-header-remote-user",
+    "Referer": "https://app.example.com/list?page=control-referer-page&token=e2e-header-referer-token",
     "Forwarded": "for=198.51.100.31",
     "X-Forwarded-For": "198.51.100.32",
     "X-Real-IP": "198.51.100.33",
-    "True-Client-IP": "198.51.100.34",
     "CF-Connecting-IP": "198.51.100.35",
 }
 PLANTED_HEADER_VALUES = [
     "e2e-header-authorization",
     "e2e-header-cookie",
     "e2e-header-x-auth-token",
-    "e2e-header-x-access-token",
-    "e2e-header-x-api-key",
+    "e2e-header-dpop-proof",
+    "e2e-header-oidc-claims",
+    "e2e-header-remote-user",
     "e2e-header-referer-token",
-    *(f"198.51.100.{n}" for n in range(31, 36)),
+    *(f"198.51.100.{n}" for n in (31, 32, 33, 35)),
 ]
-# The server's own secrets, from its environment; the client sends them back under
-# harmless names, and they must still be replaced.
+# The server's own secrets, from its environment, most under names no list could hold;
+# the client sends them back in fields the project allows, and they must still go.
 SERVER_SECRETS = {
     "SECRET_KEY": "e2e-planted-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz-0123",
     "CACHE_URL": "redis://:e2e-planted-cache-password@127.0.0.1:6379/0",
-    "PAYMENTS_API_TOKEN": "e2e-planted-payments-token",
+    "STRIPE_SK": "sk_live_51E2ePlantedStripeKey",
+    "GITHUB_PAT": "ghp_E2ePlantedGithubPat0123456789",
 }
 PLANTED_ENVIRONMENT_SECRETS = [
     SERVER_SECRETS["SECRET_KEY"],
     "e2e-planted-cache-password",
-    SERVER_SECRETS["PAYMENTS_API_TOKEN"],
+    SERVER_SECRETS["STRIPE_SK"],
+    SERVER_SECRETS["GITHUB_PAT"],
 ]
 PROJECT_VALUES_SENT_BACK = {
     f"comment{n}": f"see {value}" for n, value in enumerate(PLANTED_ENVIRONMENT_SECRETS)
+}
+# What the served project lets through beyond the defaults (core/allowlists.py): the
+# controls, and the fields the secrets come back in.
+ALLOWED = {
+    "SENTRY_ALLOWED_HEADERS": "X-Client-Version",
+    "SENTRY_ALLOWED_BODY_FIELDS": ",".join(["note", "comment_dsn", *PROJECT_VALUES_SENT_BACK]),
 }
 # How long Bugsink may take to show what the SDK sent; events usually land in milliseconds.
 ARRIVAL_TIMEOUT = 20
@@ -131,6 +141,7 @@ def serve(kind, project_dir, python, tmp_path, dsn):
         "SENTRY_RELEASE": RELEASE,
         "SENTRY_DEBUG_ROUTE_ENABLED": "true",
         **SERVER_SECRETS,
+        **ALLOWED,
     }
     if kind == "gunicorn":
         command = [
@@ -195,7 +206,7 @@ def test_repeated_errors_are_events_of_the_same_issue(served, bugsink_project):
 
 def test_no_planted_secret_is_stored_and_every_control_is(served, bugsink_project):
     query = urllib.parse.urlencode({**PLANTED_QUERY, "page": "control-page-2"})
-    headers = {**PLANTED_HEADERS, "X-Client-Version": "control-ios-4.2"}
+    headers = {**PLANTED_HEADERS, "X-Client-Version": "control-ios-4.2", "User-Agent": "control-agent/1.0"}
     dsn_key = urllib.parse.urlsplit(bugsink_project.dsn).username
     # Two requests: Sentry keeps the first 10 fields of a body, and every planted one
     # must be among those sent for its absence to mean anything.
@@ -224,10 +235,16 @@ def test_no_planted_secret_is_stored_and_every_control_is(served, bugsink_projec
         sorted(form) for form in forms
     )
     for event in events:
-        assert "page=control-page-2" in event["request"]["query_string"]
-        assert event["request"]["data"]["note"] == "control-note"
-        assert event["request"]["headers"]["X-Client-Version"] == "control-ios-4.2"
-        assert "step=2" in event["request"]["headers"]["Referer"]
+        request = event["request"]
+        assert "page=control-page-2" in request["query_string"]
+        assert request["data"]["note"] == "control-note"
+        assert request["headers"]["X-Client-Version"] == "control-ios-4.2"
+        assert request["headers"]["User-Agent"] == "control-agent/1.0"
+        assert "page=control-referer-page" in request["headers"]["Referer"]
+        # A field no list allows keeps its name only; an allowed one is still scrubbed by value.
+        assert request["data"].get("free_text", "[Filtered]") == "[Filtered]"
+        sent_back = [request["data"].get(name, "[Filtered]") for name in PROJECT_VALUES_SENT_BACK]
+        assert all("[Filtered]" in value for value in sent_back)
 
 
 def test_warning_in_a_request_is_an_event_with_the_info_line_as_breadcrumb(served, bugsink_project):

@@ -62,12 +62,16 @@ BODY_FIELDS: frozenset[str] = frozenset()
 # looks like a credential is taken out of what is sent, whatever its variable is called.
 NOT_SECRET_VARIABLES = frozenset(
     {
-        # The project's own settings.
+        # The project's own settings, the names these lists are extended with among them.
         "ALLOWED_HOSTS",
         "DJANGO_SETTINGS_MODULE",
-        "SENTRY_ENVIRONMENT",
-        "SENTRY_RELEASE",
         "GUNICORN_BIND",
+        "SENTRY_ALLOWED_BODY_FIELDS",
+        "SENTRY_ALLOWED_HEADERS",
+        "SENTRY_ALLOWED_QUERY_PARAMETERS",
+        "SENTRY_ENVIRONMENT",
+        "SENTRY_NOT_SECRET_VARIABLES",
+        "SENTRY_RELEASE",
         # What the system, the shell and the container set.
         "HOME",
         "HOSTNAME",

@@ -145,8 +145,9 @@ def name_kind(name: str) -> str | None:
 # words and numbers all over the event.
 MIN_SECRET_LENGTH = 6
 # A value looks like a credential when one of its runs of letters and digits is random
-# enough: long, or mixing lower case, upper case and digits. "eu-west-1", "production" and
-# "words with spaces" do not; "sk_live_51Hx...", "ghp_AbC1..." and "Tr0ub4dor&3" do.
+# enough: long, or mixing letters and digits (or cases) the way generated keys do.
+# "eu-west-1", "production", "worker1" and "words with spaces" do not; "sk_live_51Hx...",
+# "ghp_AbC1...", "Tr0ub4dor&3" and "hunter22" do.
 RUN = re.compile(r"[A-Za-z0-9]+")
 LONG_RUN = 16
 MIXED_RUN = 8
@@ -156,12 +157,12 @@ def looks_like_credential(value: str) -> bool:
     if any(character.isspace() for character in value):
         return False
     for run in RUN.findall(value):
-        classes = (
-            any(c.islower() for c in run) + any(c.isupper() for c in run) + any(c.isdigit() for c in run)
-        )
-        if len(run) >= LONG_RUN and classes >= 1 and not run.isdigit():
+        digits = sum(character.isdigit() for character in run)
+        letters = len(run) - digits
+        mixed_case = run.lower() != run and run.upper() != run
+        if len(run) >= LONG_RUN and letters:
             return True
-        if len(run) >= MIXED_RUN and classes >= 2:
+        if len(run) >= MIXED_RUN and ((digits >= 2 and letters >= 2) or (mixed_case and digits)):
             return True
     return False
 
@@ -330,13 +331,23 @@ DROPPED_ATTRIBUTES = frozenset({"process.command_args"})
 # Log attributes repeating the arguments of a log call, already in its formatted body.
 LOG_PARAMETER_PREFIX = "sentry.message.parameter."
 HEADER_ATTRIBUTE_PREFIX = "http.request.header."
-# Span attributes and breadcrumb data that hold a query string, or a URL with one.
+# Span attributes and breadcrumb data that hold a query string, or a URL with one, and
+# the span attributes that copy a request header.
 QUERY_FIELDS = frozenset({"http.query", "url.query"})
-URL_FIELDS = frozenset({"url", "url.full", "http.url"})
+URL_FIELDS = frozenset({"url", "url.full", "http.url", "url.path"})
+HEADER_COPIES = {"user_agent.original": "user-agent"}
 
 
-def cut(text: str) -> str:
-    return text if len(text) <= MAX_TEXT else text[: MAX_TEXT - len(CUT_MARK)] + CUT_MARK
+# At most this many scrubbed strings are remembered, each at most MAX_TEXT long.
+SCRUBBED_STRINGS_CACHED = 512
+# What a client writes (a header's value, a URL, a query string) is cut shorter: browsers
+# send a few hundred characters, and a client filling every header and URL it may send
+# must not multiply the rules' work.
+MAX_CLIENT_TEXT = 1024
+
+
+def cut(text: str, limit: int = MAX_TEXT) -> str:
+    return text if len(text) <= limit else text[: limit - len(CUT_MARK)] + CUT_MARK
 
 
 def without_disallowed_values(value: Any, allowed: frozenset[str], name: str | None = None) -> Any:
@@ -356,7 +367,7 @@ def without_disallowed_values(value: Any, allowed: frozenset[str], name: str | N
 def filtered_query(query: str, allowed: frozenset[str]) -> str:
     """A query string with every name, and values only for allowed names."""
     pairs = []
-    for pair in cut(query).split("&"):
+    for pair in cut(query, MAX_CLIENT_TEXT).split("&"):
         name, equals, value = pair.partition("=")
         keep = urllib.parse.unquote_plus(name).lower() in allowed or not equals
         pairs.append(pair if keep else f"{name}={SCRUBBED}")
@@ -364,7 +375,7 @@ def filtered_query(query: str, allowed: frozenset[str]) -> str:
 
 
 def filtered_url(url: str, allowed: frozenset[str]) -> str:
-    base, question, rest = url.partition("?")
+    base, question, rest = cut(url, MAX_CLIENT_TEXT).partition("?")
     if not question:
         return url
     query, hash_mark, fragment = rest.partition("#")
@@ -379,6 +390,9 @@ class PrivacyFilter:
         self.personal_data = personal_data
         self.secrets = re.compile("|".join(map(re.escape, secrets))) if secrets else None
         self.shortest_secret = min(map(len, secrets), default=0)
+        # The same strings come back in an event (a path in the URL, the span name, a
+        # breadcrumb) and from event to event (modules, messages): each is scrubbed once.
+        self.scrub_cut_string = functools.lru_cache(maxsize=SCRUBBED_STRINGS_CACHED)(self._scrub_cut_string)
 
     # --- The three kinds of telemetry -------------------------------------------------
 
@@ -404,11 +418,11 @@ class PrivacyFilter:
             attributes = span.get("attributes") or {}
             for name in DROPPED_ATTRIBUTES.intersection(attributes):
                 del attributes[name]
-            for name in list(attributes):
-                if name.startswith(HEADER_ATTRIBUTE_PREFIX) and not self.header_allowed(
-                    name[len(HEADER_ATTRIBUTE_PREFIX) :]
-                ):
-                    attributes[name] = SCRUBBED
+            for name, value in attributes.items():
+                if name.startswith(HEADER_ATTRIBUTE_PREFIX):
+                    attributes[name] = self.header_value(name[len(HEADER_ATTRIBUTE_PREFIX) :], value)
+                elif name in HEADER_COPIES:
+                    attributes[name] = self.header_value(HEADER_COPIES[name], value)
             self.filter_queries(attributes)
             span["name"] = self.scrub_string(span.get("name") or "")
             span["attributes"] = self.scrub(attributes)
@@ -431,16 +445,21 @@ class PrivacyFilter:
     def header_allowed(self, name: str) -> bool:
         return name.lower() in self.allowlists.request_headers
 
+    def header_value(self, name: str, value: Any) -> Any:
+        if not self.header_allowed(name):
+            return SCRUBBED
+        if isinstance(value, list):  # sentry-sdk 3 sends a header's values as a list
+            return [self.header_value(name, item) for item in value]
+        if not isinstance(value, str):
+            return value
+        value = cut(value, MAX_CLIENT_TEXT)
+        return filtered_url(value, self.allowlists.query_parameters) if name.lower() == "referer" else value
+
     def filter_request(self, request: dict[str, Any]) -> None:
         allowed_query = self.allowlists.query_parameters
         headers = request.get("headers")
         if isinstance(headers, dict):
-            request["headers"] = {
-                name: value if self.header_allowed(name) else SCRUBBED for name, value in headers.items()
-            }
-            for name, value in request["headers"].items():
-                if name.lower() == "referer" and isinstance(value, str):
-                    request["headers"][name] = filtered_url(value, allowed_query)
+            request["headers"] = {name: self.header_value(name, value) for name, value in headers.items()}
         if isinstance(request.get("query_string"), str):
             request["query_string"] = filtered_query(request["query_string"], allowed_query)
         if isinstance(request.get("url"), str):
@@ -515,7 +534,10 @@ class PrivacyFilter:
         return self.secrets.sub(SCRUBBED, text)
 
     def scrub_string(self, text: str, decode: bool = True) -> str:
-        text = mask_url_passwords(self.scrub_secrets(cut(text)))
+        return self.scrub_cut_string(cut(text), decode)
+
+    def _scrub_cut_string(self, text: str, decode: bool) -> str:
+        text = mask_url_passwords(self.scrub_secrets(text))
         if not self.personal_data and ("@" in text or "%40" in text):
             text = EMAIL_ADDRESS.sub(SCRUBBED, text)
         if "django.contrib.sessions.cache" in text:

@@ -364,6 +364,7 @@ def test_field_names_are_matched_by_their_parts(name, kind):
         ("Tr0ub4dor&3", True),
         ("correcthorsebatterystaple", True),
         ("a1b2c3d4e5f6a7b8", True),
+        ("hunter22", True),
         # Controls: settings that are words, regions, numbers or hosts.
         ("eu-west-1", False),
         ("production", False),
@@ -372,6 +373,7 @@ def test_field_names_are_matched_by_their_parts(name, kind):
         ("api.example.com,www.example.com", False),
         ("us-east-2.amazonaws.com", False),
         ("12345678901234567890", False),
+        ("comment0,worker1", False),
     ],
 )
 def test_a_value_is_taken_for_a_credential_by_its_look(value, secret):

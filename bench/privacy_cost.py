@@ -1,0 +1,140 @@
+"""Copied into a baked project by bench/run.py: what the privacy filter costs per event
+and per span, for a typical error and for the worst request an anonymous client can
+send.
+
+`python privacy_cost.py typical|worst [REPEATS]` serves the request below through core.wsgi in this process,
+with Sentry started through core.sentry and the project's own filters turned off, so
+the transport receives the events and spans as the SDK hands them to those filters.
+It then times the project's filters (before_send, and before_send_span or, in older
+bakes, before_send_transaction) on copies of them, and prints the medians in ms as JSON.
+
+- typical: the debug route's ZeroDivisionError, with a browser's headers.
+- worst: gunicorn's largest request head (a 4 kB request line, 100 headers of 8,190
+  bytes: its limit_request_line, limit_request_fields and limit_request_field_size),
+  every header the allowlists let through filled with what costs the rules most per
+  character, and Django's largest body (2.5 MB, DATA_UPLOAD_MAX_MEMORY_SIZE) of JSON
+  that fails to parse, to a view that parses it.
+"""
+
+import copy
+import json
+import os
+import statistics
+import sys
+import time
+
+os.environ["SENTRY_DSN"] = "http://bench@127.0.0.1:9/1"  # never contacted
+os.environ["SENTRY_TRACES_SAMPLE_RATE"] = "1"
+
+import core.sentry  # noqa: E402
+from sentry_sdk.transport import Transport  # noqa: E402
+
+FILTERS = ("before_send", "before_send_span", "before_send_transaction")
+BROWSER_HEADERS = {
+    "HTTP_USER_AGENT": "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 Chrome/126 Safari/537.36",
+    "HTTP_ACCEPT": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",
+    "HTTP_ACCEPT_LANGUAGE": "en-GB,en;q=0.9",
+    "HTTP_COOKIE": "sessionid=abcdefghijklmnopqrstuvwxyz012345; csrftoken=" + "c" * 32,
+}
+# Pieces of text that make the most matches, each a call into the rules, per character.
+COSTLY = ["a: ", "('a', ", "a@b.", '"a" ', "{'name': 'a', 'value': "]
+PARSED_HEADERS = {"host", "content-type", "content-length"}  # the request must still parse
+
+
+def filled(size, index):
+    piece = COSTLY[index % len(COSTLY)]
+    return (piece * (size // len(piece) + 1))[:size]
+
+
+def worst_headers():
+    from core.allowlists import REQUEST_HEADERS
+
+    allowed = sorted(REQUEST_HEADERS - PARSED_HEADERS)
+    names = allowed + [f"x-filler-{n}" for n in range(100 - len(allowed) - len(PARSED_HEADERS))]
+    return {f"HTTP_{name.upper().replace('-', '_')}": filled(8190, n) for n, name in enumerate(names)}
+
+
+WORST_QUERY = "?" + filled(4000, 0).replace(" ", "%20")
+WORST_BODY = '{"items": [' + "[" * (2_500_000 - 20)
+
+
+class CapturingTransport(Transport):
+    def __init__(self):
+        super().__init__()
+        self.envelopes = []
+
+    def capture_envelope(self, envelope):
+        self.envelopes.append(envelope)
+
+    def captured(self, item_type):
+        items = [item for envelope in self.envelopes for item in envelope.items]
+        return [item.payload.json for item in items if item.type == item_type]
+
+
+TRANSPORT = CapturingTransport()
+
+
+def capture(request):
+    """The events and spans (or transactions) one request makes, as the filters get them."""
+    import sentry_sdk
+    from core.wsgi import application
+
+    response = application(request.environ, lambda status, headers: None)
+    b"".join(response)
+    response.close()
+    sentry_sdk.flush()
+    spans = [
+        {**span, "attributes": {name: typed["value"] for name, typed in span.get("attributes", {}).items()}}
+        for batch in TRANSPORT.captured("span")
+        for span in batch["items"]
+    ]
+    return TRANSPORT.captured("event"), spans or TRANSPORT.captured("transaction")
+
+
+def timed(filter_name, items, repeats):
+    """Median ms, over `repeats`, of a new filter (nothing remembered from a run before)
+    on a fresh copy of every item."""
+    times = []
+    for _ in range(repeats):
+        options = core.sentry.sentry_options("production")
+        function = next(options[name] for name in filter_name if name in options)
+        copies = copy.deepcopy(items)
+        started = time.perf_counter()
+        for item in copies:
+            function(item, {})
+        times.append((time.perf_counter() - started) * 1000)
+    return statistics.median(times)
+
+
+def main():
+    which, repeats = sys.argv[1], int(sys.argv[2]) if len(sys.argv) > 2 else 7
+    # The project's filters, and Sentry started without them before settings load.
+    options = core.sentry.sentry_options("production")
+    start = core.sentry.init_sentry
+    core.sentry.init_sentry = lambda environment, *args: start(
+        environment, *args, transport=TRANSPORT, **{name: None for name in FILTERS if name in options}
+    )
+    from django.test import RequestFactory
+
+    factory = RequestFactory(HTTP_HOST="127.0.0.1")
+    if which == "typical":
+        request = factory.get("/api/sentry-debug/?page=2", **BROWSER_HEADERS)
+    else:
+        request = factory.post(
+            "/bench/json/" + WORST_QUERY, WORST_BODY, content_type="application/json", **worst_headers()
+        )
+    events, traces = capture(request)
+    print(
+        json.dumps(
+            {
+                "events": len(events),
+                "event_ms": timed(["before_send"], events, repeats),
+                "trace_ms": timed(["before_send_span", "before_send_transaction"], traces, repeats),
+                "event_kb": len(json.dumps(events)) / 1000,
+            }
+        )
+    )
+
+
+if __name__ == "__main__":
+    main()
