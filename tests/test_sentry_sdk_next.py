@@ -12,7 +12,7 @@ from tests.test_generated_project import project_environment
 from tests.test_workflow import run_steps, workflow_environment
 
 NEXT_PYTHON = ".venv/sentry-next/bin/python"
-# 3.0.0, or a pre-release of it such as 3.0.0b2
+# A 3.x release or pre-release, such as 3.0.0b2
 SENTRY_SDK_3 = re.compile(r"3\.\d+\.\d+((a|b|rc)\d+)?")
 
 
