@@ -18,7 +18,8 @@ CHOICES = {
     for name, values in json.loads((TEMPLATE_DIR / "cookiecutter.json").read_text()).items()
     if isinstance(values, list)
 }
-UNRENDERED = re.compile(r"\{\{|\{%|cookiecutter\.")
+# Jinja left in a bake; `${{ ... }}` is a GitHub Actions expression, meant for the workflow.
+UNRENDERED = re.compile(r"(?<!\$)\{\{|\{%|cookiecutter\.")
 
 EXPECTED_FILES = [
     "manage.py",

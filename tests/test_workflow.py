@@ -102,12 +102,13 @@ def test_workflows_are_hardened(project):
 def test_every_uv_is_the_same_release(project):
     makefile_version = re.search(r"^UV_VERSION := (\S+)$", (project / "Makefile").read_text(), re.M)[1]
     dockerfile_version = re.search(r"^ARG UV_VERSION=(\S+)$", (project / "Dockerfile").read_text(), re.M)[1]
-    [setup_uv] = [
-        step for step in load(project / CI)["jobs"]["check"]["steps"] if "setup-uv" in step.get("uses", "")
-    ]
+    jobs = load(project / CI)["jobs"].values()
+    workflow_versions = {
+        step["with"]["version"] for job in jobs for step in job["steps"] if "setup-uv" in step.get("uses", "")
+    }
     template_pin = re.search(r"^uv==(\S+)$", (TEMPLATE_DIR / "requirements-dev.txt").read_text(), re.M)[1]
 
-    assert setup_uv["with"]["version"] == makefile_version == dockerfile_version == template_pin
+    assert workflow_versions == {makefile_version} == {dockerfile_version} == {template_pin}
 
 
 def test_workflow_runs_what_make_check_runs_in_the_same_order(project):
@@ -117,10 +118,10 @@ def test_workflow_runs_what_make_check_runs_in_the_same_order(project):
     assert steps == ["make install", *(f"make {target}" for target in check_targets)]
 
 
-def workflow_environment(project, postgres):
+def workflow_environment(project, postgres, job_name="check"):
     """The job's environment, with the suite's own PostgreSQL standing in for the service."""
     workflow = load(project / CI)
-    job = workflow["jobs"]["check"]
+    job = workflow["jobs"][job_name]
     variables = {**workflow.get("env", {}), **job.get("env", {})}
     if "services" in job:
         service = job["services"]["postgres"]
@@ -135,6 +136,24 @@ def workflow_environment(project, postgres):
     return job, variables
 
 
+def run_steps(job, repository, environment):
+    """Run the job's `run:` steps in order, as GitHub's bash does, yielding each step and
+    its result; the others (checkout, Python, uv) are this checkout, this machine's
+    Python and the Makefile's uv."""
+    for step in job["steps"]:
+        if "run" in step:
+            command = [*GITHUB_BASH, "-c", step["run"]]
+            yield step, run(command, cwd=repository, env={**environment, **step.get("env", {})}, timeout=900)
+
+
+def test_no_run_step_pastes_an_expression_into_its_script(project):
+    """Secrets and event fields reach a script as variables (`env:`): an expression pasted
+    into `run:` becomes shell code before the shell sees it."""
+    for path in (project / CI, TEMPLATE_WORKFLOW):
+        for job in load(path)["jobs"].values():
+            assert [step["run"] for step in job["steps"] if "${{" in step.get("run", "")] == []
+
+
 def test_workflow_steps_pass_in_order_on_a_machine_without_uv(project, request, tmp_path):
     """Then `make run` serves: what a new user does after cloning the repository."""
     needs_postgres = "services" in load(project / CI)["jobs"]["check"]
@@ -144,15 +163,7 @@ def test_workflow_steps_pass_in_order_on_a_machine_without_uv(project, request, 
     assert job["defaults"]["run"]["shell"] == "bash"
     environment = project_environment(**variables, PATH=path_without_uv())
 
-    for step in job["steps"]:
-        if "run" not in step:
-            continue  # checkout, Python and uv: the checkout, this machine's Python, the Makefile's uv
-        result = run(
-            [*GITHUB_BASH, "-c", step["run"]],
-            cwd=repository,
-            env={**environment, **step.get("env", {})},
-            timeout=900,
-        )
+    for step, result in run_steps(job, repository, environment):
         assert result.returncode == 0, f"{step['name']}:\n{result.stdout[-4000:]}{result.stderr[-4000:]}"
 
     assert (repository / ".tools/bin/uv").is_file()
