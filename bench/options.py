@@ -1,12 +1,14 @@
 """Copied into the baked project by bench/run.py: what each Sentry option the project
 sets, or could set, costs a request, measured in-process.
 
-`python options.py CONFIG COUNT` serves COUNT requests of each bench view through
-core.wsgi in this process and prints the CPU time per request (µs) as JSON. Sentry
+`python options.py CONFIG COUNT` serves COUNT requests of each bench view (and of the
+health probe) through core.wsgi in this process and prints the CPU time per request
+(µs) as JSON. Sentry
 starts through core.sentry, as in production, with a transport that serialises each
 envelope as the SDK's own would and sends nothing, so the figures are the SDK's work
 in the request thread: bench/run.py measures the sending thread and the network under
-gunicorn. Each CONFIG changes one option against the project's own set-up.
+gunicorn. Each CONFIG changes one option, or one of the project's variables, against
+the project's own set-up.
 """
 
 import json
@@ -32,14 +34,21 @@ def project_integrations(**django_options):
     ]
 
 
-# Each gives the project's set-up with one change (None: Sentry off).
+# Each gives the project's set-up with one change: (environment variables, init()
+# options); None is Sentry off.
 CONFIGS = {
     "Sentry off": None,
-    "project": lambda: {},
-    "signals_spans on (the SDK's default)": lambda: {
-        "integrations": project_integrations(signals_spans=True)
-    },
-    "auto_session_tracking off": lambda: {"auto_session_tracking": False},
+    "project": lambda: ({}, {}),
+    "signals_spans on (the SDK's default)": lambda: (
+        {},
+        {"integrations": project_integrations(signals_spans=True)},
+    ),
+    "auto_session_tracking off": lambda: ({}, {"auto_session_tracking": False}),
+    "profiling on (SENTRY_PROFILE_SESSION_SAMPLE_RATE=1)": lambda: (
+        {"SENTRY_PROFILE_SESSION_SAMPLE_RATE": "1"},
+        {},
+    ),
+    "Sentry Logs on (SENTRY_LOGS_LEVEL=INFO)": lambda: ({"SENTRY_LOGS_LEVEL": "INFO"}, {}),
 }
 
 
@@ -47,10 +56,11 @@ def main():
     config, count = sys.argv[1], int(sys.argv[2])
     if CONFIGS[config] is not None:
         os.environ["SENTRY_DSN"] = "http://bench@127.0.0.1:9/1"  # never contacted
-        overrides = CONFIGS[config]()
+        variables, overrides = CONFIGS[config]()
+        os.environ.update(variables)
         start = core.sentry.init_sentry
-        core.sentry.init_sentry = lambda environment: start(
-            environment, transport=SerialisingTransport(), **overrides
+        core.sentry.init_sentry = lambda environment, *args: start(
+            environment, *args, transport=SerialisingTransport(), **overrides
         )
     from core.wsgi import application
     from django.test import RequestFactory
@@ -66,7 +76,7 @@ def main():
             sys.exit(f"{path} answered {answer[0]}: the figures would time an error page")
 
     figures = {}
-    for path, share in (("/bench/orm/", 1), ("/bench/api/", 10)):
+    for path, share in (("/api/health/", 1), ("/bench/orm/", 1), ("/bench/api/", 10)):
         for _ in range(50):
             serve(path)  # warm up: connections, caches, first-request imports
         requests = max(1, count // share)

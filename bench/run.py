@@ -46,6 +46,8 @@ DEPLOYED = {
 }
 PATHS = {"health": "/api/health/", "orm": "/bench/orm/", "api": "/bench/api/", "error": "/api/sentry-debug/"}
 PATH_TITLES = {"health": "health", "orm": "ORM + INFO log", "api": "real endpoint", "error": "error path"}
+# The template before the privacy allowlists, for the privacy filter's "before" rows.
+PRIVACY_BASELINE = "3e2f8c3"
 OFF = "Sentry off"
 DEFAULT = "default (traces 0.1)"
 STOCK = "stock: DjangoIntegration as Sentry's guide writes it (traces 0.1)"
@@ -89,6 +91,7 @@ class Bench:
             "bench_stock_settings.py",
             "sink.py",
             "delivery_latency.py",
+            "privacy_cost.py",
         ):
             shutil.copy(BENCH_DIR / helper, self.project / helper)
         # As a user installs it: the project's own Makefile, uv and its lock.
@@ -339,6 +342,31 @@ class Bench:
                 samples[config].append(json.loads(output.splitlines()[-1]))
         return samples
 
+    def privacy_cost(self):
+        """bench/privacy_cost.py in this bake and in a bake of PRIVACY_BASELINE: ms per
+        event and per request's spans (or transaction) for a typical and the worst request."""
+        env = {**self.environment, **DEPLOYED, "SENTRY_DSN": ""}
+        baseline = self.work_dir / "baseline"
+        template = baseline / "template"
+        template.mkdir(parents=True)
+        run(["git", "-C", TEMPLATE_DIR, "archive", "--output", baseline / "template.tar", PRIVACY_BASELINE])
+        run(["tar", "-xf", baseline / "template.tar", "-C", template])
+        run([sys.executable, "-m", "cookiecutter", "--no-input", "--output-dir", baseline, template])
+        old = baseline / "averon_backend"
+        for helper in ("bench_app.py", "bench_settings.py", "privacy_cost.py"):
+            shutil.copy(BENCH_DIR / helper, old / helper)
+        run(["make", "install"], cwd=old)
+        results = {}
+        for name, project in (("before", old), ("now", self.project)):
+            python = project / ".venv" / "bin" / "python"
+            run([python, "manage.py", "migrate", "--no-input"], cwd=project, env=env)
+            for request in ("typical", "worst"):
+                # The worst request took seconds an event before: once is enough to tell.
+                repeats = "1" if (name, request) == ("before", "worst") else "7"
+                output = run([python, "privacy_cost.py", request, repeats], cwd=project, env=env, timeout=900)
+                results[name, request] = json.loads(output.stdout.splitlines()[-1])
+        return results
+
     def delivery_latency(self):
         data_dir = self.work_dir / "bugsink-data"
         port = free_port()
@@ -486,6 +514,7 @@ def report(bench):
         burst_500s, burst_events = bench.burst(sink_port)
         hole_samples, shutdowns = bench.black_hole(sink_port)
     option_samples = bench.option_costs()
+    privacy = bench.privacy_cost()
     import_ms, init_ms, check_ms = bench.startup()
     p50, p95, visible_at_answer = bench.delivery_latency()
     bakes = bench.bake_time()
@@ -538,15 +567,34 @@ def report(bench):
         f"CPU per request in the request thread, median of {ROUNDS} interleaved rounds, and the",
         "overhead over Sentry off in the same round. Envelopes are serialised, not sent.",
         "",
-        "| configuration | ORM + INFO log µs | overhead | real endpoint µs | overhead |",
-        "| --- | --- | --- | --- | --- |",
+        "| configuration | health probe µs | overhead | ORM + INFO log µs | overhead "
+        "| real endpoint µs | overhead |",
+        "| --- | --- | --- | --- | --- | --- | --- |",
     ]
     for config, runs in option_samples.items():
         cells = []
-        for path in ("/bench/orm/", "/bench/api/"):
+        for path in ("/api/health/", "/bench/orm/", "/bench/api/"):
             overhead = median([run[path] - base[path] for run, base in zip(runs, off, strict=True)])
             cells += [f"{median([run[path] for run in runs]):.0f}", f"{overhead:+.0f} µs"]
         lines.append(f"| {config} | " + " | ".join(cells) + " |")
+    lines += [
+        "",
+        "## 2c. The privacy filter, per request that sends something (bench/privacy_cost.py)",
+        "",
+        "ms of before_send on the request's events and of before_send_span on its spans (before",
+        f"this change, {PRIVACY_BASELINE}: before_send_transaction on its transaction), median of 7",
+        "runs, each with a new filter. Typical: the debug route's error with a browser's headers.",
+        "Worst: gunicorn's largest request head, every allowed header filled with what costs the",
+        "rules most, and Django's largest body of JSON that fails to parse, to a view that parses it.",
+        "",
+        "| request | template | events | event KB | event ms | spans ms |",
+        "| --- | --- | --- | --- | --- | --- |",
+    ]
+    for (name, request), figures in privacy.items():
+        lines.append(
+            f"| {request} | {PRIVACY_BASELINE if name == 'before' else 'this one'} | {figures['events']} "
+            f"| {figures['event_kb']:.0f} | {figures['event_ms']:.1f} | {figures['trace_ms']:.1f} |"
+        )
     lines += [
         "",
         "## 3. Start-up (median of 10)",
