@@ -4,9 +4,11 @@ its web app under gunicorn, and a capturing Sentry endpoint on loopback.
 - a task queued through the web app runs, in the trace of the request that queued it;
 - a failing task is one event, after its last retry, without the secrets it was given;
 - a beat schedule sends Sentry Crons check-ins;
-- a worker killed mid-task loses nothing: a second worker finishes the task.
+- a worker killed mid-task loses nothing: a second worker finishes the task;
+- sessions kept in Redis leave their keys out of every span and breadcrumb.
 """
 
+import http.cookiejar
 import json
 import os
 import shutil
@@ -26,7 +28,7 @@ from tests.test_served_sentry import request as status
 from tests.test_served_sentry import serve
 
 SERVED_FILES = Path(__file__).parent / "served"
-JOB_FILES = ("jobs_routes.py", "jobs_settings.py", "jobs_tasks.py")
+JOB_FILES = ("jobs_routes.py", "jobs_settings.py", "jobs_tasks.py", "sessions_settings.py")
 
 pytestmark = pytest.mark.xdist_group("celery")
 
@@ -73,9 +75,9 @@ def deployment(project, redis, sentry, tmp_path):
     }
 
     class Deployment:
-        def web(self):
+        def web(self, settings_module="jobs_settings"):
             process, url = serve(
-                project_dir, python, sentry, tmp_path / "web.log", "gunicorn", "jobs_settings", **variables
+                project_dir, python, sentry, tmp_path / "web.log", "gunicorn", settings_module, **variables
             )
             processes.append(process)
             return url
@@ -118,6 +120,21 @@ def items_by(sentry, item_type, field, *values):
     return [found[value] for value in values] if set(values) <= found.keys() else None
 
 
+def spans(sentry):
+    """Every span sent so far (they come in batches), its attributes' values unwrapped."""
+    return [
+        {**span, "attributes": {name: typed["value"] for name, typed in span.get("attributes", {}).items()}}
+        for batch in sentry.items("span")
+        for span in batch["items"]
+    ]
+
+
+def segments_named(sentry, *names):
+    """The root span of each of these names; None until all arrived."""
+    found = {span["name"]: span for span in spans(sentry) if span["is_segment"]}
+    return [found[name] for name in names] if set(names) <= found.keys() else None
+
+
 def sessions(project_dir):
     with sqlite3.connect(project_dir / "db.sqlite3") as database:
         return {key for (key,) in database.execute("SELECT session_key FROM django_session")}
@@ -139,15 +156,14 @@ def test_a_task_queued_by_a_request_runs_in_that_request_trace(project, deployme
     wait_for(lambda: "expired-session" not in sessions(project_dir), timeout=60, what="the clean-up")
     assert "current-session" in sessions(project_dir)
     request, task = wait_for(
-        lambda: items_by(
-            sentry, "transaction", "transaction", "/queue/clean-up/", "api.tasks.clear_expired_sessions"
-        ),
-        what="the request's and the task's transactions",
+        lambda: segments_named(sentry, "/queue/clean-up/", "api.tasks.clear_expired_sessions"),
+        what="the request's and the task's root spans",
     )
-    assert task["contexts"]["trace"]["trace_id"] == request["contexts"]["trace"]["trace_id"]
+    assert task["trace_id"] == request["trace_id"]
     # The task's parent is a span of the request's, one that queued it.
-    queued = {span["span_id"] for span in request["spans"] if span["op"] == "queue.submit.celery"}
-    assert task["contexts"]["trace"]["parent_span_id"] in queued
+    in_request = [span for span in spans(sentry) if span["trace_id"] == request["trace_id"]]
+    queued = {span["span_id"] for span in in_request if span["attributes"].get("sentry.op") == "queue.submit.celery"}
+    assert task["parent_span_id"] in queued
 
 
 def test_a_failing_task_is_one_event_after_its_last_retry_without_its_secrets(deployment, sentry, redis):
@@ -212,3 +228,22 @@ def test_a_worker_killed_mid_task_loses_nothing(deployment, redis, tmp_path):
     finished = wait_for(lambda: list(marks.glob("finished-*")), timeout=60, what="the task to finish")
     assert len(list(marks.glob("started-*"))) == 2
     assert len(finished) == 1
+
+
+def test_a_session_kept_in_redis_leaves_its_key_out_of_every_span_and_breadcrumb(deployment, sentry, redis):
+    deployment.use(TEST_CACHE_URL=redis.url(database=1))
+    url = deployment.web("sessions_settings")
+    cookies = http.cookiejar.CookieJar()
+    browser = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(cookies))
+
+    browser.open(url + "/session/remember/", timeout=30).close()
+    [session_key] = [cookie.value for cookie in cookies if cookie.name == "sessionid"]
+    assert status(url + "/session/fail/", headers={"Cookie": f"sessionid={session_key}"}) == 500
+
+    [event] = wait_for(sentry.events, what="the failing request's event")
+    wait_for(lambda: segments_named(sentry, "/session/remember/", "/session/fail/"), what="both traces")
+    sent = json.dumps([event, *spans(sentry)])
+    assert "control-cart" in event["exception"]["values"][0]["value"]
+    # The Redis commands are there, the session's key is not.
+    assert "django.contrib.sessions.cache[Filtered]" in sent
+    assert session_key not in sent

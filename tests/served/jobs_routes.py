@@ -1,5 +1,6 @@
 """Copied into a Celery bake by the template's background-job tests: the project's own
-routes, plus routes that queue its tasks the way the project's own views would."""
+routes, plus routes that queue its tasks the way the project's own views would, and
+routes that keep and read a session."""
 
 from api.tasks import clear_expired_sessions, send_email
 from django.http import HttpRequest, JsonResponse
@@ -22,9 +23,20 @@ def queue_hold(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"id": hold_until_released.delay(folder=request.GET["folder"]).id}, status=202)
 
 
+def remember(request: HttpRequest) -> JsonResponse:
+    request.session["cart"] = "control-cart"
+    return JsonResponse({"remembered": True})
+
+
+def recall_and_fail(request: HttpRequest) -> JsonResponse:
+    raise RuntimeError(f"could not check out {request.session.get('cart')}")
+
+
 urlpatterns = [
     path("", include("core.urls")),
     path("queue/clean-up/", queue_clean_up),
     path("queue/email/", queue_email),
     path("queue/hold/", queue_hold),
+    path("session/remember/", remember),
+    path("session/fail/", recall_and_fail),
 ]
