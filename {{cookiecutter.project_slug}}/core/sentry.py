@@ -29,6 +29,7 @@ from sentry_sdk.integrations.django import DjangoIntegration
 from sentry_sdk.integrations.logging import LoggingIntegration, ignore_logger
 from sentry_sdk.utils import BadDsn
 
+from core.client_faults import worker_aborted_waiting_for_client
 from core.env import bad_value, env, read_bool
 from core.privacy import Event, Hint, PrivacyFilter, project_secrets, request_repr
 
@@ -90,7 +91,7 @@ def drop_client_caused(privacy_filter: PrivacyFilter) -> Callable[[Event, Hint],
         logger = event.get("logger") or ""
         if logger.startswith(CLIENT_CAUSED_LOGGERS) or (
             logger in CLIENT_CAUSED_WARNING_LOGGERS and event.get("level") == "warning"
-        ):
+        ) or worker_aborted_waiting_for_client(hint):
             return None
         return privacy_filter(event, hint)
 
