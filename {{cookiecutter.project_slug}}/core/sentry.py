@@ -91,7 +91,9 @@ def drop_client_caused(privacy_filter: PrivacyFilter) -> Callable[[Event, Hint],
         logger = event.get("logger") or ""
         if logger.startswith(CLIENT_CAUSED_LOGGERS) or (
             logger in CLIENT_CAUSED_WARNING_LOGGERS and event.get("level") == "warning"
-        ) or worker_aborted_waiting_for_client(hint):
+        ):
+            return None
+        if worker_aborted_waiting_for_client(hint):
             return None
         return privacy_filter(event, hint)
 

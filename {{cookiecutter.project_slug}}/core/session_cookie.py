@@ -26,6 +26,6 @@ class SessionMiddleware(DjangoSessionMiddleware):
     def process_request(self, request: HttpRequest) -> None:
         session_key = request.COOKIES.get(settings.SESSION_COOKIE_NAME)
         if session_key is not None and not POSSIBLE_SESSION_KEY.fullmatch(session_key):
-            logger.info("Ignored a session cookie that cannot hold a session key (%d characters)", len(session_key))
+            logger.info("Ignored a session cookie that cannot hold a session key (%d long)", len(session_key))
             session_key = None
         request.session = self.SessionStore(session_key)
