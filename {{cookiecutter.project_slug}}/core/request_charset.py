@@ -16,6 +16,7 @@ from __future__ import annotations
 import codecs
 import logging
 from email.message import Message
+from email.utils import collapse_rfc2231_value
 from typing import TYPE_CHECKING
 
 import sentry_sdk
@@ -61,14 +62,16 @@ def names_only_accepted_charsets(content_type: str) -> bool:
         return True  # no parameters, so no charset: Django decodes as DEFAULT_CHARSET
     header = Message()
     header["content-type"] = content_type
-    for name, value in header.get_params(failobj=[])[1:]:
+    try:
+        params = header.get_params(failobj=[])
+    except Exception:  # e.g. TypeError, from RFC 2231 continuations mixed with a plain value
+        return False  # what the parser cannot read, Django cannot either: it would raise the same
+    for name, value in params[1:]:
         if isinstance(value, tuple):  # RFC 2231: (charset, language, text)
-            charset = value[0]
-        elif name.lower() == "charset":
-            charset = value
-        else:
-            continue
-        if charset and not is_accepted_charset(charset):
+            if value[0] and not is_accepted_charset(value[0]):
+                return False
+            value = collapse_rfc2231_value(value)  # as Django reads it: `charset*=''hex` is hex
+        if name.lower() == "charset" and value and not is_accepted_charset(value):
             return False
     return True
 

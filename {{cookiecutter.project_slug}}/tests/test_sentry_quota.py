@@ -135,10 +135,18 @@ def test_a_request_in_a_charset_django_cannot_decode_is_a_400_a_log_line_and_no_
 
 
 @pytest.mark.django_db
-def test_a_content_type_parameter_in_an_undecodable_charset_is_a_400(served):
+@pytest.mark.parametrize(
+    "content_type",
+    [
+        "text/plain; title*=undefined''%41",  # UnicodeError
+        "text/plain; charset*=hex",  # LookupError: read as charset=hex
+        "text/plain; title*=x; title*0*=y",  # TypeError in the parser itself
+    ],
+)
+def test_a_content_type_whose_rfc_2231_parameters_django_cannot_read_is_a_400(served, content_type):
     # RFC 2231 lets any parameter name its charset; Django decodes it while it reads the
     # request's headers, before any middleware.
-    assert sent_in(served, "text/plain; title*=undefined''%41")[0] == 400
+    assert sent_in(served, content_type)[0] == 400
 
 
 @pytest.mark.django_db
