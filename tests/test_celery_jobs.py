@@ -129,6 +129,10 @@ def spans(sentry):
     ]
 
 
+def is_queueing(span):
+    return span["attributes"].get("sentry.op") == "queue.submit.celery"
+
+
 def segments_named(sentry, *names):
     """The root span of each of these names; None until all arrived."""
     found = {span["name"]: span for span in spans(sentry) if span["is_segment"]}
@@ -162,7 +166,7 @@ def test_a_task_queued_by_a_request_runs_in_that_request_trace(project, deployme
     assert task["trace_id"] == request["trace_id"]
     # The task's parent is a span of the request's, one that queued it.
     in_request = [span for span in spans(sentry) if span["trace_id"] == request["trace_id"]]
-    queued = {span["span_id"] for span in in_request if span["attributes"].get("sentry.op") == "queue.submit.celery"}
+    queued = {span["span_id"] for span in in_request if is_queueing(span)}
     assert task["parent_span_id"] in queued
 
 

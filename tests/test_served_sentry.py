@@ -2,7 +2,10 @@
 against a capturing Sentry endpoint on loopback, with the debug route off:
 
 - what a hostile client sends makes no event and forges no log line, while a real
-  unhandled exception is one event;
+  unhandled exception is one event: among it HEAD requests (answered without a body),
+  bodies in charsets Django cannot decode (400), a session cookie holding a NUL
+  (against PostgreSQL) and connections held past gunicorn's worker timeout, while a
+  view that hangs past it is one event;
 - under ASGI, errors arrive with their request, concurrent requests keep their own
   tags, and the health probe is answered before Django as under WSGI.
 """
@@ -17,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import DEPLOYED_ENVIRONMENT, load_module
+from tests.conftest import DEPLOYED_ENVIRONMENT, bake_ok, load_module, run
 from tests.processes import free_port, start_server, stop_server, wait_for
 from tests.test_generated_project import project_environment
 
@@ -25,14 +28,32 @@ SERVED_FILES = Path(__file__).parent / "served"
 CSRF_COOKIE = "csrftoken=" + "a" * 32
 
 
-@pytest.fixture(scope="module")
-def project(default_project, tmp_path_factory):
-    """A copy of the default bake with the failing routes of tests/served."""
-    project = tmp_path_factory.mktemp("served") / default_project.name
-    shutil.copytree(default_project, project)
+def with_served_routes(bake, python, tmp_path_factory, **variables):
+    """A copy of `bake` with the failing routes of tests/served, and its static files
+    collected as a deployed project has them (the admin's pages link them)."""
+    project = tmp_path_factory.mktemp("served") / bake.name
+    shutil.copytree(bake, project)
     for name in ("served_routes.py", "served_settings.py"):
         shutil.copy(SERVED_FILES / name, project / name)
+    collected = run(
+        [python, "manage.py", "collectstatic", "--no-input"],
+        cwd=project,
+        env=project_environment("production", **DEPLOYED_ENVIRONMENT, **variables),
+    )
+    assert collected.returncode == 0, collected.stderr
     return project
+
+
+@pytest.fixture(scope="module")
+def project(default_project, project_python, tmp_path_factory):
+    return with_served_routes(default_project, project_python, tmp_path_factory)
+
+
+@pytest.fixture(scope="module")
+def postgresql_project(cookies_session, project_python, tmp_path_factory):
+    bake = bake_ok(cookies_session, database="postgresql")
+    # Collecting static files reads the settings, which need a DATABASE_URL, never used.
+    return with_served_routes(bake, project_python, tmp_path_factory, DATABASE_URL="postgres://unused/db")
 
 
 @pytest.fixture
@@ -77,12 +98,40 @@ def request(url, data=None, headers=None, method=None):
         return error.code
 
 
+def connect(url):
+    host, port = url.removeprefix("http://").split(":")
+    return socket.create_connection((host, int(port)), timeout=10)
+
+
 def raw_request(url, line):
     """Send bytes that are not a valid HTTP request; the status line of the answer."""
-    host, port = url.removeprefix("http://").split(":")
-    with socket.create_connection((host, int(port)), timeout=10) as connection:
+    with connect(url) as connection:
         connection.sendall(line)
         return connection.recv(200).split(b"\r\n", 1)[0]
+
+
+def raw_exchange(url, method, path):
+    """One request on its own connection, read until the server closes it: the status
+    line and every byte after the headers."""
+    with connect(url) as connection:
+        connection.sendall(
+            f"{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n".encode()
+        )
+        answer = b"".join(iter(lambda: connection.recv(65536), b""))
+    head, _, body = answer.partition(b"\r\n\r\n")
+    return head.split(b"\r\n", 1)[0], body
+
+
+def sent_events(sentry):
+    """(logger, exception type, exception value) of each event the endpoint received."""
+    summaries = []
+    for event in sentry.events():
+        exception = event.get("exception", {"values": [{}]})["values"][-1]
+        summaries.append((event.get("logger"), exception.get("type"), exception.get("value")))
+    return summaries
+
+
+REAL_BUG = (None, "RuntimeError", "a real bug")
 
 
 ABUSES = {
@@ -119,11 +168,7 @@ def test_hostile_requests_make_no_event_and_a_real_500_makes_one(project, projec
         stop_server(gunicorn)  # SIGTERM: the worker sends what it still holds
 
     assert all(answer not in (200, b"HTTP/1.1 200 OK") for answer in answers.values()), answers
-    sent = [
-        (event.get("logger"), event.get("exception", {"values": [{}]})["values"][0].get("value"))
-        for event in sentry.events()
-    ]
-    assert sent == [(None, "a real bug")]
+    assert sent_events(sentry) == [REAL_BUG]
     assert b"planted-line-secret" not in b"".join(sentry.envelopes)
 
 
@@ -174,3 +219,138 @@ def test_under_asgi_errors_carry_their_request_and_concurrent_requests_their_own
         assert event["transaction"] == "/tagged-failure/"
     assert sorted(event["tags"]["customer"] for event in events) == customers
     assert {event["exception"]["values"][0]["mechanism"]["type"] for event in events} == {"django"}
+
+
+@pytest.mark.parametrize("server", ["gunicorn", "uvicorn"])
+def test_head_requests_are_answered_without_a_body_and_make_no_event(
+    project, project_python, sentry, tmp_path, server
+):
+    process, url = serve(project, project_python, sentry, tmp_path / "server.log", server)
+    try:
+        heads = [raw_exchange(url, "HEAD", path) for path in ("/admin/login/", "/no-such-page/") * 20]
+        get = raw_exchange(url, "GET", "/admin/login/")  # the control: the same page has a body
+        assert request(url + "/broken/") == 500
+    finally:
+        stop_server(process)
+
+    assert set(heads) == {(b"HTTP/1.1 200 OK", b""), (b"HTTP/1.1 404 Not Found", b"")}
+    assert get[0] == b"HTTP/1.1 200 OK" and b"<form" in get[1]
+    assert sent_events(sentry) == [REAL_BUG]
+
+
+def multipart_form(charset):
+    """A login form in one part, sent as being in `charset`, with a CSRF cookie."""
+    body = b'--b0undary\r\nContent-Disposition: form-data; name="username"\r\n\r\nadmin\r\n--b0undary--\r\n'
+    content_type = f"multipart/form-data; boundary=b0undary; charset={charset}"
+    return body, {"Cookie": CSRF_COOKIE, "Content-Type": content_type}
+
+
+UNDECODABLE_CHARSETS = ("hex", "base64", "rot13", "zlib", "undefined", "idna", "no-such-charset")
+UNDECODABLE = {
+    **{
+        f"a multipart form in charset {charset}": lambda url, charset=charset: request(
+            url + "/admin/login/", *multipart_form(charset)
+        )
+        for charset in UNDECODABLE_CHARSETS
+    },
+    "a query string in charset hex": lambda url: request(
+        url + "/admin/login/?next=/", headers={"Content-Type": "text/plain; charset=hex"}
+    ),
+    "a Content-Type parameter in charset undefined (RFC 2231)": lambda url: request(
+        url + "/admin/login/", headers={"Content-Type": "text/plain; title*=undefined''%41"}
+    ),
+}
+
+
+@pytest.mark.parametrize("server", ["gunicorn", "uvicorn"])
+def test_requests_in_charsets_django_cannot_decode_are_a_400_a_log_line_and_no_event(
+    project, project_python, sentry, tmp_path, server
+):
+    log = tmp_path / "server.log"
+    process, url = serve(project, project_python, sentry, log, server)
+    try:
+        answers = {abuse: send(url) for abuse, send in UNDECODABLE.items()}
+        # The controls: the same form in UTF-8 and in an alias of Latin-1 is read (the
+        # CSRF check fails then, as the form has no token).
+        decoded = [
+            request(url + "/admin/login/", *multipart_form(charset)) for charset in ("utf-8", "latin1")
+        ]
+        assert request(url + "/broken/") == 500
+    finally:
+        stop_server(process)
+
+    assert answers == dict.fromkeys(UNDECODABLE, 400)
+    assert decoded == [403, 403]
+    assert sent_events(sentry) == [REAL_BUG]
+    refusals = [line for line in log.read_text().splitlines() if "in a charset it cannot decode" in line]
+    assert len(refusals) == len(UNDECODABLE)
+
+
+def test_a_session_cookie_holding_a_nul_is_no_session_and_no_event_on_postgresql(
+    postgresql_project, project_python, postgres, sentry, tmp_path
+):
+    database_url = postgres.create_database("served_sessions")
+    migrated = run(
+        [project_python, "manage.py", "migrate", "--no-input"],
+        cwd=postgresql_project,
+        env=project_environment("production", **DEPLOYED_ENVIRONMENT, DATABASE_URL=database_url),
+    )
+    assert migrated.returncode == 0, migrated.stderr
+    log = tmp_path / "gunicorn.log"
+    gunicorn, url = serve(
+        postgresql_project, project_python, sentry, log, "gunicorn", DATABASE_URL=database_url
+    )
+    nul_cookie = {"Cookie": 'sessionid="\\000' + "a" * 31 + '"'}  # cookie quoting: \000 is NUL
+    try:
+        statuses = [request(url + "/admin/login/", headers=nul_cookie) for _ in range(20)]
+        assert request(url + "/broken/") == 500
+    finally:
+        stop_server(gunicorn)
+
+    assert statuses == [200] * 20  # the login page, as to anyone without a session
+    assert sent_events(sentry) == [REAL_BUG]
+    ignored = [line for line in log.read_text().splitlines() if "Ignored a session cookie" in line]
+    assert len(ignored) == 20
+
+
+# What a client holds a sync worker with: each is held past GUNICORN_TIMEOUT, until
+# gunicorn aborts the worker and starts another.
+HELD_CONNECTIONS = {
+    "connected, not a byte sent": b"",
+    "half the headers": b"GET /admin/login/ HTTP/1.1\r\nHost: 127.0.0.1\r\n",
+    "half a form body": (
+        b"POST /admin/login/ HTTP/1.1\r\nHost: 127.0.0.1\r\nCookie: " + CSRF_COOKIE.encode() + b"\r\n"
+        b"Content-Type: application/x-www-form-urlencoded\r\nContent-Length: 100\r\n\r\nusername=adm"
+    ),
+    # The control: the client sent it all, and the view never returns.
+    "a view that hangs": b"GET /hang/ HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n",
+}
+
+
+def test_a_client_holding_a_worker_past_its_timeout_makes_no_event_but_a_hanging_view_makes_one(
+    project, project_python, sentry, tmp_path
+):
+    log = tmp_path / "gunicorn.log"
+    gunicorn, url = serve(project, project_python, sentry, log, "gunicorn", GUNICORN_TIMEOUT="2")
+
+    def logged(text):
+        return log.read_text().count(text)
+
+    try:
+        for held, sent in enumerate(HELD_CONNECTIONS.values(), start=1):
+            with connect(url) as connection:
+                connection.sendall(sent)
+                # gunicorn aborts the worker and logs the SystemExit (the SDK has it then).
+                wait_for(lambda n=held: logged("Error handling request") >= n, timeout=30, what="the abort")
+            # Closed, so the worker stops waiting to drain the connection and exits by
+            # itself, sending what the SDK holds; its replacement starts after that.
+            wait_for(lambda n=held: logged("Booting worker") > n, timeout=30, what="the next worker")
+        assert request(url + "/broken/") == 500
+    finally:
+        stop_server(gunicorn)
+
+    assert logged("WORKER TIMEOUT") == len(HELD_CONNECTIONS)
+    assert logged("SIGKILL") == 0  # every aborted worker exited by itself, its events sent
+    assert sent_events(sentry) == [(None, "SystemExit", "1"), REAL_BUG]
+    [hung, _] = sentry.events()
+    assert hung["request"]["url"].endswith("/hang/")

@@ -1,7 +1,8 @@
 """Copied into a bake by the template's serving tests: the project's own routes, plus
-two that fail as real code would (the debug route is off in production)."""
+three that fail as real code would (the debug route is off in production)."""
 
 import asyncio
+import time
 
 import sentry_sdk
 from django.urls import include, path
@@ -9,6 +10,10 @@ from django.urls import include, path
 
 def broken(request):
     raise RuntimeError("a real bug")
+
+
+def hang(request):
+    time.sleep(3600)  # a view stuck on something that never answers
 
 
 async def tagged_failure(request):
@@ -21,5 +26,6 @@ async def tagged_failure(request):
 urlpatterns = [
     path("", include("core.urls")),
     path("broken/", broken),
+    path("hang/", hang),
     path("tagged-failure/", tagged_failure),
 ]

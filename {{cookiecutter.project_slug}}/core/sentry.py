@@ -33,6 +33,7 @@ from sentry_sdk.integrations.django import DjangoIntegration
 from sentry_sdk.utils import BadDsn
 
 from core.allowlists import allowlists_from_environment
+from core.client_faults import worker_aborted_waiting_for_client
 from core.env import BASE_DIR, bad_value, env, read_bool
 from core.health import HEALTH_PATH
 from core.privacy import MAX_TEXT, Event, Hint, PrivacyFilter, project_secrets, request_repr
@@ -100,6 +101,8 @@ def drop_client_caused(privacy_filter: PrivacyFilter) -> Callable[[Event, Hint],
 
     def before_send(event: Event, hint: Hint) -> Event | None:
         if is_client_caused_record(event.get("logger") or "", event.get("level") or ""):
+            return None
+        if worker_aborted_waiting_for_client(hint):
             return None
         return privacy_filter(event, hint)
 

@@ -1,5 +1,6 @@
-"""core/asgi.py called as an ASGI server calls it: lifespan, the health probe before
-Django, and a caller's trace headers kept from Sentry unless callers are trusted.
+"""core/asgi.py called as an ASGI server calls it: lifespan, the health probe and
+undecodable charsets answered before Django, HEAD answered without a body, and a
+caller's trace headers kept from Sentry unless callers are trusted.
 (The template's own suite serves it under uvicorn over real HTTP.)"""
 
 import asyncio
@@ -26,12 +27,12 @@ def call(scope, messages=({"type": "http.request", "body": b"", "more_body": Fal
     return sent
 
 
-def http_scope(path, headers=()):
+def http_scope(path, headers=(), method="GET"):
     return {
         "type": "http",
         "asgi": {"version": "3.0"},
         "http_version": "1.1",
-        "method": "GET",
+        "method": method,
         "scheme": "http",
         "path": path,
         "raw_path": path.encode(),
@@ -75,3 +76,26 @@ def test_a_callers_trace_headers_count_only_when_callers_are_trusted(start_sentr
     assert trusted["contexts"]["trace"]["trace_id"] == TRACE_ID
     [trace] = transport.segments()
     assert trace["trace_id"] == TRACE_ID
+
+
+def test_a_head_request_gets_the_headers_of_a_get_and_no_body(start_sentry):
+    transport = start_sentry()
+
+    head_start, *head_body = call(http_scope("/no-such-page/", method="HEAD"))
+    get_start, *get_body = call(http_scope("/no-such-page/"))
+
+    assert head_start["status"] == get_start["status"] == 404
+    assert dict(head_start["headers"])[b"Content-Length"] == dict(get_start["headers"])[b"Content-Length"]
+    assert [message["body"] for message in head_body] == [b""]
+    assert b"Not Found" in b"".join(message["body"] for message in get_body)  # the control
+    assert transport.events == []
+
+
+def test_a_request_in_a_charset_django_cannot_decode_is_a_400_and_no_event(start_sentry):
+    transport = start_sentry()
+
+    refused, _ = call(http_scope("/no-such-page/", [(b"content-type", b"text/plain; charset=hex")]))
+    read, _ = call(http_scope("/no-such-page/", [(b"content-type", b"text/plain; charset=utf-8")]))
+
+    assert (refused["status"], read["status"]) == (400, 404)
+    assert transport.events == []

@@ -43,7 +43,8 @@ MIDDLEWARE = [
     # First, so every later middleware's log lines and Sentry events carry the id.
     "core.request_id.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    # Django's, for a cookie that could hold a session key (core/session_cookie.py).
+    "core.session_cookie.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
