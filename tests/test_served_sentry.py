@@ -196,7 +196,14 @@ def test_a_newline_in_the_path_cannot_forge_a_log_line(project, project_python, 
 def test_under_asgi_errors_carry_their_request_and_concurrent_requests_their_own_tags(
     project, project_python, sentry, tmp_path
 ):
-    uvicorn, url = serve(project, project_python, sentry, tmp_path / "uvicorn.log", "uvicorn")
+    uvicorn, url = serve(
+        project,
+        project_python,
+        sentry,
+        tmp_path / "uvicorn.log",
+        "uvicorn",
+        SENTRY_ALLOWED_QUERY_PARAMETERS="customer",  # each event's own query, to tell them apart
+    )
     customers = [f"customer-{n}" for n in range(6)]
     try:
         health = urllib.request.urlopen(url + "/api/health/", timeout=10)

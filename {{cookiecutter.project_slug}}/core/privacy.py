@@ -26,8 +26,7 @@ Two layers:
 Every rule is linear in the length of its text, and a text is cut to MAX_TEXT first:
 an attacker chooses the strings, and must not choose the cost.
 
-core/database.py and core/celery.py mask passwords in their error messages with the
-same URL rule.
+core/database.py masks passwords in its error messages with the same URL rule.
 """
 
 import base64
@@ -480,7 +479,7 @@ class PrivacyFilter:
     def drop_library_frame_variables(event: Event) -> None:
         """Only the project's own frames keep their variables: a library's frames hold
         what the library was given (a login's password in smtplib, a task's arguments in
-        Celery's tracer, a body in the JSON decoder), under names nobody can list."""
+        a task queue's tracer, a body in the JSON decoder), under names nobody can list."""
         holders = [
             *((event.get("exception") or {}).get("values") or []),
             *((event.get("threads") or {}).get("values") or []),

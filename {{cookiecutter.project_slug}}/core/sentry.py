@@ -130,10 +130,10 @@ UNTRACED_METHODS = frozenset({"HEAD", "OPTIONS"})
 
 
 def traces_sampler(rate: float, static_url: str) -> Callable[[dict[str, Any]], float]:
-    """traces_sampler: which traces start here. Requests and tasks at `rate` (or as a
+    """traces_sampler: which traces start here. Requests{% if cookiecutter.background_jobs == "celery" %} and tasks{% endif %} at `rate` (or as a
     trusted caller decided: untrusted callers' trace headers never reach the SDK, see
     TRACE_HEADERS); never the requests above, nor a library's span outside any request
-    or task (a query at start-up, a management command's), which would be a trace alone.
+    (a query at start-up, a management command's), which would be a trace alone.
     A span the project starts itself outside a request is traced at `rate` too."""
     static_prefix = "/" + static_url.strip("/") + "/"
 
@@ -150,7 +150,11 @@ def traces_sampler(rate: float, static_url: str) -> Callable[[dict[str, Any]], f
             scope = context["asgi_scope"]
             if is_untraced_request(scope.get("method"), scope.get("path")):
                 return 0.0
-        elif "celery_job" not in context:
+{%- if cookiecutter.background_jobs == "celery" %}
+        elif "celery_job" not in context:  # a task's root span is traced like a request's
+{%- else %}
+        else:
+{%- endif %}
             attributes = (context.get("transaction_context") or {}).get("data") or {}
             if str(attributes.get("sentry.origin") or "").startswith("auto."):
                 return 0.0
