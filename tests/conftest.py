@@ -23,6 +23,7 @@ TEMPLATE_DIR = Path(__file__).resolve().parent.parent
 DEPLOYED_ENVIRONMENT = {
     "SECRET_KEY": "placeholder-secret-key-for-template-tests-0123456789-abcdefghij",
     "ALLOWED_HOSTS": "api.example.com",
+    "EMAIL_URL": "dummymail://",
     "SENTRY_DSN": "",
 }
 
