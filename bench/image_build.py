@@ -40,7 +40,8 @@ WORKDIR /app
 COPY . .
 RUN python3 -m venv /opt/uv && /opt/uv/bin/pip install --no-cache-dir uv=={uv_version} \\
     && /opt/uv/bin/uv sync --locked --no-dev
-RUN SECRET_KEY=placeholder ALLOWED_HOSTS=localhost python3 manage.py collectstatic --no-input
+RUN SECRET_KEY=placeholder ALLOWED_HOSTS=localhost EMAIL_URL=dummymail:// \\
+    python3 manage.py collectstatic --no-input
 CMD ["gunicorn", "--config", "gunicorn.conf.py", "core.wsgi"]
 """
 

@@ -39,6 +39,7 @@ LATENCY_EVENTS = 100
 DEPLOYED = {
     "SECRET_KEY": "bench-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz-0123456789",
     "ALLOWED_HOSTS": "127.0.0.1",
+    "EMAIL_URL": "dummymail://",
     "SECURE_SSL_REDIRECT": "false",  # wrk speaks plain HTTP; a redirect is not the point here
     "SENTRY_DEBUG_ROUTE_ENABLED": "true",
     "SENTRY_RELEASE": "bench@1",

@@ -9,18 +9,44 @@ import json
 import os
 import re
 import secrets
+import shutil
 from pathlib import Path
 
 SECRET_KEY_LINE = re.compile(r"^SECRET_KEY=.*$", re.MULTILINE)
 
 # Files that only a project with Celery has (background_jobs=celery).
 CELERY_FILES = ("core/celery.py", "api/tasks.py", "tests/test_celery.py")
+# Files of each API framework (api_framework), and of the example resource both share.
+NINJA_FILES = ("api/api.py", "api/notes.py")
+DRF_FILES = ("api/serializers.py", "api/viewsets.py")
+EXAMPLE_RESOURCE_FILES = (
+    "api/models.py",
+    "api/admin.py",
+    "api/migrations",
+    "docs/api.md",
+    "tests/test_notes_api.py",
+    "tests/test_api_docs.py",
+)
+
+
+def unchosen_files(answers):
+    """The files (or folders) of the options these answers do not choose."""
+    framework = answers["api_framework"]
+    return [
+        *(CELERY_FILES if answers["background_jobs"] != "celery" else ()),
+        *(NINJA_FILES if framework != "ninja" else ()),
+        *(DRF_FILES if framework != "drf" else ()),
+        *(EXAMPLE_RESOURCE_FILES if framework == "none" else ()),
+    ]
 
 
 def remove_unchosen_files(project_dir, answers):
-    if answers["background_jobs"] != "celery":
-        for relative_path in CELERY_FILES:
-            (project_dir / relative_path).unlink()
+    for relative_path in unchosen_files(answers):
+        path = project_dir / relative_path
+        if path.is_dir():
+            shutil.rmtree(path)
+        else:
+            path.unlink()
 
 
 def new_secret_key():
@@ -47,7 +73,7 @@ def write_env_file(project_dir):
         file.write(env_file_from_example(example, new_secret_key()))
 
 
-def next_steps(project_slug, database):
+def next_steps(project_slug, database, api_framework):
     database_step = (
         ["Point DATABASE_URL in .env at your PostgreSQL server first."] if database == "postgresql" else []
     )
@@ -58,6 +84,11 @@ def next_steps(project_slug, database):
             *database_step,
             f"  cd {project_slug}",
             "  make run    # installs, migrates and serves http://127.0.0.1:8000",
+            *(
+                ["  then open http://127.0.0.1:8000/api/docs/ (docs/api.md)"]
+                if api_framework != "none"
+                else []
+            ),
             "  make test   # runs the test suite",
             "Put your Sentry DSN in .env as SENTRY_DSN=... (docs/sentry.md explains the rest),",
             "or run `make sentry-local` for a local Sentry-compatible server.",
@@ -69,4 +100,4 @@ if __name__ == "__main__":
     answers = json.loads(r"""{{ cookiecutter | tojson }}""")
     remove_unchosen_files(Path.cwd(), answers)
     write_env_file(Path.cwd())
-    print(next_steps(answers["project_slug"], answers["database"]))
+    print(next_steps(answers["project_slug"], answers["database"], answers["api_framework"]))

@@ -1,11 +1,12 @@
 """`make lock` and `make upgrade`: refresh the generated project's uv.lock.
 
 The template holds one uv.lock for every bake, with Jinja around the lines that only
-some choices have (psycopg for PostgreSQL, Celery and Redis for background jobs) and
-the project's own name, which comes from the slug. This bakes a project per choice,
-locks the one with every option first and the others starting from its lock (so all
-pin the same versions), merges the locks into that template, and checks that baking
-each choice gives its lock back, byte for byte.
+some choices have (psycopg for PostgreSQL, Celery and Redis for background jobs, each
+API framework's packages) and the project's own name, which comes from the slug. This
+bakes a project per choice, locks the one with every option first, then each API
+framework's fullest bake starting from that lock and every other bake from its
+framework's (so all pin the same versions), merges the locks into that template, and
+checks that baking each choice gives its lock back, byte for byte.
 """
 
 import argparse
@@ -26,9 +27,11 @@ LOCK_TEMPLATE = TEMPLATE_DIR / "{{cookiecutter.project_slug}}" / "uv.lock"
 BAKED_NAME_LINE = 'name = "averon-backend"'
 NAME_LINE = "name = \"{{ cookiecutter.project_slug | slugify(separator='-') }}\""
 JINJA_MARKERS = ("{{", "{%", "{#")
-# Every combination of the answers that change the dependencies; the first has them all.
+# Every combination of the answers that change the dependencies, by API framework; the
+# first of each framework has every other option.
 CHOICES = [
-    {"database": database, "background_jobs": jobs}
+    {"api_framework": framework, "database": database, "background_jobs": jobs}
+    for framework in ("ninja", "drf", "none")
     for jobs in ("celery", "none")
     for database in ("postgresql", "sqlite")
 ]
@@ -107,8 +110,9 @@ def main():
     with tempfile.TemporaryDirectory() as scratch:
         projects = [bake(answers, Path(scratch, "lock", str(i))) for i, answers in enumerate(CHOICES)]
         locks = [uv_lock(projects[0], upgrade)]
-        for project in projects[1:]:
-            shutil.copy(projects[0] / "uv.lock", project / "uv.lock")
+        for project, answers in zip(projects[1:], CHOICES[1:], strict=True):
+            start = next(i for i, c in enumerate(CHOICES) if c["api_framework"] == answers["api_framework"])
+            shutil.copy(projects[start if start < len(locks) else 0] / "uv.lock", project / "uv.lock")
             locks.append(uv_lock(project, upgrade=False))
         LOCK_TEMPLATE.write_text(lock_template(locks))
         for i, (answers, expected) in enumerate(zip(CHOICES, locks, strict=True)):

@@ -23,6 +23,7 @@ TEMPLATE_DIR = Path(__file__).resolve().parent.parent
 DEPLOYED_ENVIRONMENT = {
     "SECRET_KEY": "placeholder-secret-key-for-template-tests-0123456789-abcdefghij",
     "ALLOWED_HOSTS": "api.example.com",
+    "EMAIL_URL": "dummymail://",
     "SENTRY_DSN": "",
 }
 
@@ -81,9 +82,20 @@ def celery_project(cookies_session):
     return bake_ok(cookies_session, background_jobs="celery")
 
 
-@pytest.fixture(params=["default", "celery"])
+@pytest.fixture(scope="session")
+def drf_project(cookies_session):
+    return bake_ok(cookies_session, api_framework="drf")
+
+
+@pytest.fixture(scope="session")
+def no_api_project(cookies_session):
+    return bake_ok(cookies_session, api_framework="none")
+
+
+@pytest.fixture(params=["default", "celery", "drf", "no_api"])
 def each_project(request):
-    """The default bake, then the one with every optional part (background jobs)."""
+    """The default bake (Django Ninja), the one with background jobs, and each other API
+    framework choice."""
     return request.getfixturevalue(f"{request.param}_project")
 
 
@@ -93,6 +105,13 @@ def project_python(cookies_session, tmp_path_factory):
     lock pins the same versions, less the PostgreSQL driver (tests/test_locks.py)."""
     project = bake_ok(cookies_session, database="postgresql")
     return uv_sync(project, tmp_path_factory.mktemp("generated-project-venv"))
+
+
+@pytest.fixture(scope="session")
+def drf_python(drf_project, tmp_path_factory):
+    """A Python with the REST framework bake's uv.lock installed (the default bake's
+    Django Ninja is not in it)."""
+    return uv_sync(drf_project, tmp_path_factory.mktemp("drf-project-venv"))
 
 
 @pytest.fixture(scope="session")

@@ -60,9 +60,54 @@ def test_default_bake_has_the_designed_layout(default_project):
     assert missing == []
 
 
-# The Dockerfile and README differ by database, and much differs by background jobs.
+NINJA_FILES = ["api/api.py", "api/notes.py"]
+DRF_FILES = ["api/serializers.py", "api/viewsets.py"]
+EXAMPLE_RESOURCE_FILES = [
+    "api/models.py",
+    "api/admin.py",
+    "api/migrations/0001_initial.py",
+    "docs/api.md",
+    "tests/test_notes_api.py",
+    "tests/test_api_docs.py",
+]
+
+
 @pytest.mark.parametrize(
-    "answers", [{"database": "sqlite"}, {"database": "postgresql"}, {"background_jobs": "celery"}]
+    "framework, present, absent",
+    [
+        ("ninja", NINJA_FILES + EXAMPLE_RESOURCE_FILES, DRF_FILES),
+        ("drf", DRF_FILES + EXAMPLE_RESOURCE_FILES, NINJA_FILES),
+        ("none", [], NINJA_FILES + DRF_FILES + EXAMPLE_RESOURCE_FILES + ["api/migrations"]),
+    ],
+)
+def test_each_api_framework_bakes_its_own_files_and_no_others(cookies, framework, present, absent):
+    project = bake_ok(cookies, api_framework=framework)
+
+    assert [name for name in present if not (project / name).is_file()] == []
+    assert [name for name in absent if (project / name).exists()] == []
+
+
+def test_a_bake_without_an_api_framework_names_neither(no_api_project):
+    mentions = sorted(
+        str(path.relative_to(no_api_project))
+        for path in project_files(no_api_project)
+        if re.search(rb"ninja|rest_framework|spectacular|API_DOCS", path.read_bytes())
+    )
+
+    assert mentions == []
+
+
+# The Dockerfile and README differ by database, much differs by background jobs, and the
+# API's files by framework.
+@pytest.mark.parametrize(
+    "answers",
+    [
+        {"database": "sqlite"},
+        {"database": "postgresql"},
+        {"background_jobs": "celery"},
+        {"api_framework": "drf"},
+        {"api_framework": "none"},
+    ],
 )
 def test_no_template_text_is_left_unrendered(cookies, answers):
     project = bake_ok(cookies, **answers)

@@ -23,6 +23,7 @@ import pytest
 
 from tests.conftest import DEPLOYED_ENVIRONMENT, bake_ok, load_module, run, uv_sync
 from tests.processes import free_port, start_server, stop_server, wait_for
+from tests.smtp_server import SmtpServer
 from tests.test_generated_project import project_environment
 from tests.test_served_sentry import request as status
 from tests.test_served_sentry import serve
@@ -71,7 +72,7 @@ def deployment(project, redis, sentry, tmp_path):
         "CELERY_BROKER_URL": redis.url(),
         "SENTRY_DSN": sentry.dsn(),
         "SENTRY_TRACES_SAMPLE_RATE": "1",
-        "TEST_SMTP_PORT": str(free_port()),  # nothing listens: every email fails
+        "EMAIL_URL": f"smtp://127.0.0.1:{free_port()}",  # nothing listens: every email fails
     }
 
     class Deployment:
@@ -168,6 +169,24 @@ def test_a_task_queued_by_a_request_runs_in_that_request_trace(project, deployme
     in_request = [span for span in spans(sentry) if span["trace_id"] == request["trace_id"]]
     queued = {span["span_id"] for span in in_request if is_queueing(span)}
     assert task["parent_span_id"] in queued
+
+
+@pytest.mark.parametrize("login", [None, ("mailer", "planted-smtp-password")], ids=["no login", "login"])
+def test_send_email_delivers_through_email_url_to_a_real_smtp_server(deployment, sentry, login):
+    with SmtpServer(login) as smtp:
+        deployment.use(EMAIL_URL=smtp.url(), DEFAULT_FROM_EMAIL="team@example.com")
+        deployment.worker("one")
+        url = deployment.web()
+        query = urllib.parse.urlencode({"to": "ada@example.com", "subject": "Welcome", "body": "Hello"})
+
+        assert status(f"{url}/queue/email/?{query}") == 202
+        [message] = wait_for(lambda: smtp.messages, timeout=60, what="the message at the SMTP server")
+
+    assert message.rcpt_tos == ["ada@example.com"]
+    assert message.mail_from == "team@example.com"
+    assert b"Subject: Welcome" in message.content
+    assert smtp.logged_in == ([login[0]] if login else [])
+    assert sentry.events() == []
 
 
 def test_a_failing_task_is_one_event_after_its_last_retry_without_its_secrets(deployment, sentry, redis):

@@ -73,7 +73,7 @@ def test_env_file_gets_a_fresh_secret_key_and_keeps_the_rest():
 
 @pytest.mark.parametrize("database, mentions_database_url", [("sqlite", False), ("postgresql", True)])
 def test_next_steps_say_how_to_run_and_where_the_dsn_goes(database, mentions_database_url):
-    steps = post_gen.next_steps("averon_backend", database)
+    steps = post_gen.next_steps("averon_backend", database, "ninja")
 
     assert "  cd averon_backend\n  make run" in steps
     assert "SENTRY_DSN" in steps

@@ -28,7 +28,7 @@ from django.core.management import call_command
     retry_jitter=True,
 )
 def send_email(*, to_email: str, subject: str, body: str) -> int:
-    """Send one plain-text email through Django's mail settings (EMAIL_HOST, ...)."""
+    """Send one plain-text email through the server EMAIL_URL names (core/email.py)."""
     return mail.send_mail(subject, body, from_email=None, recipient_list=[to_email])
 
 

@@ -26,6 +26,7 @@ TEST_DSN = "https://public-key@sentry.invalid/42"
 DEPLOYED_ENVIRONMENT = {
     "SECRET_KEY": "placeholder-secret-key-for-tests-0123456789-abcdefghijklmnopqrstuvwxyz",
     "ALLOWED_HOSTS": "testserver,localhost",
+    "EMAIL_URL": "dummymail://",  # sends nothing
 {%- if cookiecutter.background_jobs == "celery" %}
     "CELERY_BROKER_URL": "redis://127.0.0.1:6379/0",  # never contacted by these tests
 {%- endif %}

@@ -9,7 +9,7 @@ from tests.conftest import DEPLOYED_ENVIRONMENT, PROJECT_DIR, run_project
 
 
 @pytest.mark.parametrize("settings_module", ["staging", "production"])
-@pytest.mark.parametrize("variable", ["SECRET_KEY", "ALLOWED_HOSTS"{% if cookiecutter.background_jobs == "celery" %}, "CELERY_BROKER_URL"{% endif %}])
+@pytest.mark.parametrize("variable", ["SECRET_KEY", "ALLOWED_HOSTS", "EMAIL_URL"{% if cookiecutter.background_jobs == "celery" %}, "CELERY_BROKER_URL"{% endif %}])
 def test_deployed_settings_refuse_to_start_without(variable, settings_module):
     # Set to empty, not removed: an empty variable also hides any value in .env.
     variables = {**DEPLOYED_ENVIRONMENT, variable: ""}

@@ -13,6 +13,7 @@ from celery.schedules import crontab
 from core.celery import broker_url_from_environment
 {% endif -%}
 from core.database import database_from_environment
+from core.email import CONSOLE_URL, email_from_environment
 from core.env import BASE_DIR, env, read_bool
 
 PROJECT_NAME = "{{ cookiecutter.__project_name_literal }}"  # noqa: E501 (kept as typed)
@@ -35,6 +36,13 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+{%- if cookiecutter.api_framework == "ninja" %}
+    "ninja",  # its docs page's templates and static files
+{%- elif cookiecutter.api_framework == "drf" %}
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",  # the docs page's static files
+{%- endif %}
     "api",
 ]
 
@@ -101,6 +109,13 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 
+# https://docs.djangoproject.com/en/5.2/topics/email/
+# EMAIL_URL (core/email.py), required when deployed; without it, development prints each
+# message on the console. vars().update() is how django-environ's documentation sets them.
+vars().update(email_from_environment(default=CONSOLE_URL))
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="webmaster@localhost")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
 # https://docs.djangoproject.com/en/5.2/topics/logging/
 # INFO must reach the loggers: Sentry turns INFO records into breadcrumbs, and a record
 # a logger drops never reaches Sentry. The console shows INFO and above as well, plain
@@ -125,6 +140,38 @@ LOGGING: dict[str, Any] = {
     },
     "root": {"handlers": ["console"], "level": "INFO"},
 }
+
+{%- if cookiecutter.api_framework != "none" %}
+# The API's OpenAPI schema (/api/openapi.json) and docs page (/api/docs/); production
+# turns them off unless asked for (docs/api.md says why).
+API_DOCS_ENABLED = True
+{%- endif %}
+{%- if cookiecutter.api_framework == "drf" %}
+
+# https://www.django-rest-framework.org/api-guide/settings/
+REST_FRAMEWORK = {
+    # Django's session for browser clients, which also checks the CSRF token of writes.
+    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
+    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "PAGE_SIZE": 20,
+    # JSON answers only: the docs page (/api/docs/) is where people try the API.
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+}
+
+# https://drf-spectacular.readthedocs.io/en/latest/settings.html
+SPECTACULAR_SETTINGS = {
+    "TITLE": PROJECT_NAME,
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    # The docs page's scripts and styles from this server's static files, not a CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+}
+{%- endif %}
 
 # The route that raises on purpose to prove Sentry receives errors (api.views).
 SENTRY_DEBUG_ROUTE_ENABLED = True

@@ -12,6 +12,7 @@ from django.core.exceptions import ImproperlyConfigured
 {% if cookiecutter.background_jobs == "celery" -%}
 from core.celery import EXAMPLE_BROKER_URL
 {% endif -%}
+from core.email import email_from_environment
 from core.env import env
 
 from .base import *  # noqa: F403
@@ -40,6 +41,10 @@ SECRET_KEY = _required(
 ALLOWED_HOSTS = _required(
     "ALLOWED_HOSTS", env.list("ALLOWED_HOSTS", default=[]), "api.example.com,www.example.com"
 )
+
+# https://docs.djangoproject.com/en/5.2/topics/email/
+# A deployed server's mail must reach people: no EMAIL_URL, no start.
+vars().update(email_from_environment())
 
 {%- if cookiecutter.background_jobs == "celery" %}
 

@@ -1,6 +1,6 @@
 """The live service."""
 
-from core.env import env
+from core.env import env{% if cookiecutter.api_framework != 'none' %}, read_bool{% endif %}
 from core.sentry import init_sentry
 
 from .deployed import *  # noqa: F403
@@ -10,5 +10,11 @@ ENVIRONMENT = "production"
 # Off unless asked for: anyone on the internet could call it and use up the error
 # quota of the Sentry plan (docs/sentry.md).
 SENTRY_DEBUG_ROUTE_ENABLED = env.bool("SENTRY_DEBUG_ROUTE_ENABLED", default=False)
+{%- if cookiecutter.api_framework != "none" %}
+
+# Off unless asked for: the schema maps every route and parameter for whoever probes
+# the service (docs/api.md).
+API_DOCS_ENABLED = read_bool("API_DOCS_ENABLED")
+{%- endif %}
 
 init_sentry(ENVIRONMENT, STATIC_URL)  # noqa: F405

@@ -1,0 +1,12 @@
+"""The example resource in Django's admin, at /admin/api/note/."""
+
+from django.contrib import admin
+
+from api.models import Note
+
+
+@admin.register(Note)
+# ModelAdmin is generic only in django-stubs: Django itself cannot subscript it.
+class NoteAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    list_display = ["title", "created_at", "updated_at"]
+    search_fields = ["title"]
