@@ -12,8 +12,8 @@ bakes, before_send_transaction) on copies of them, and prints the medians in ms 
 - worst: gunicorn's largest request head (a 4 kB request line, 100 headers of 8,190
   bytes: its limit_request_line, limit_request_fields and limit_request_field_size),
   every header the allowlists let through filled with what costs the rules most per
-  character, and Django's largest body (2.5 MB, DATA_UPLOAD_MAX_MEMORY_SIZE) of JSON
-  that fails to parse, to a view that parses it.
+  character, and a body near Django's largest (2.5 MB, DATA_UPLOAD_MAX_MEMORY_SIZE) of
+  600 distinct strings, to a view that parses it into a variable and fails.
 """
 
 import copy
@@ -74,8 +74,15 @@ def worst_headers():
     }
 
 
+# Distinct strings, nested as deep and wide as the SDK sends a variable (10 a level), in
+# a body without the "items" the view looks for: its variable holds all of it.
+WORST_BODY = json.dumps(
+    {
+        f"k{a}": {f"k{b}": [f"{a}{b}{c}" + filled(3700, a + b + c) for c in range(10)] for b in range(10)}
+        for a in range(6)
+    }
+)
 WORST_QUERY = "?" + filled(4000, 0).replace(" ", "%20")
-WORST_BODY = '{"items": [' + "[" * (2_500_000 - 20)
 
 
 class CapturingTransport(Transport):

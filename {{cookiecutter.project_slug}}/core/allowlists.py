@@ -72,6 +72,14 @@ NOT_SECRET_VARIABLES = frozenset(
         "SENTRY_ENVIRONMENT",
         "SENTRY_NOT_SECRET_VARIABLES",
         "SENTRY_RELEASE",
+        # Where sentry-sdk finds a release without SENTRY_RELEASE: a commit, a build.
+        "CIRCLE_SHA1",
+        "CODEBUILD_RESOLVED_SOURCE_VERSION",
+        "GAE_DEPLOYMENT_ID",
+        "GITHUB_SHA",
+        "HEROKU_SLUG_COMMIT",
+        "K_REVISION",
+        "SOURCE_VERSION",
         # What the system, the shell and the container set.
         "HOME",
         "HOSTNAME",

@@ -167,14 +167,17 @@ def looks_like_credential(value: str) -> bool:
 
 
 def encoded_forms(secret: str) -> set[str]:
-    """The secret as a URL, a repr, JSON, base64 and hex would write it."""
+    """The secret as a URL, a repr, JSON, base64, base32 and hex would write it (the
+    search ignores case, so upper-case hex and percent-escapes are found too)."""
     raw = secret.encode()
     standard = base64.b64encode(raw).decode()
     urlsafe = base64.urlsafe_b64encode(raw).decode()
     return {
         secret,
         urllib.parse.quote(secret, safe=""),
+        urllib.parse.quote(secret),
         urllib.parse.quote_plus(secret),
+        base64.b32encode(raw).decode().rstrip("="),
         secret.encode("unicode_escape").decode(),
         json.dumps(secret)[1:-1],
         standard,
@@ -244,10 +247,13 @@ def mask_url_passwords(text: str) -> str:
 # A value: quoted (to its closing quote, or to the end of the text when none closes it,
 # so a value cut short goes whole), bracketed (a list, tuple, set or dict up to the first
 # bracket that closes it, with none of its kind inside), or a bare word.
-QUOTED = r"'[^']*'?|\"[^\"]*\"?"
+# A string prefix (b'', r'', u'') belongs to the value, and an escaped quote does not end it.
+QUOTED = r"[bBrRuUfF]{0,2}(?:'(?:[^'\\]|\\.)*'?|\"(?:[^\"\\]|\\.)*\"?)"
 BRACKETED = r"\[[^\[\]]{0,500}\]|\([^()]{0,500}\)|\{[^{}]{0,500}\}"
 BARE = r"[^\s&;#,)}\]'\"<>]+"
-PAIR_NAME = r"[\w.%+\[\]-]{1,100}"
+# A name, with the brackets of user[password] after its first characters only: a run of
+# "[" is then no run of names to try.
+PAIR_NAME = r"[\w.%+-]{1,100}(?:\[[\w.%+-]{0,100}\]){0,3}"
 # name=value, name = value, name: value, name => value, 'name': value, "name" = value,
 # name 'value' (SQL's PASSWORD 'x'): at the start of the text or after a separator, as
 # query strings, form bodies, log messages, reprs, JSON, YAML and SQL write them.
@@ -285,7 +291,12 @@ AUTHORIZATION = re.compile(
 SESSION_CACHE_KEY = re.compile(r"(?P<prefix>django\.contrib\.sessions\.cache(?:d_db)?)[A-Za-z0-9]{8,}")
 # An email address in any text, whatever holds it (a `recipient_list`, a message, a
 # task's repr): personal data that no field name gives away.
-EMAIL_ADDRESS = re.compile(r"[\w.+-]{1,64}(?:@|%40)[\w-]{1,63}(?:\.[\w-]{1,63})+")
+# The last label holds a letter: react@18.2.0 is a package's version, not an address.
+EMAIL_ADDRESS = re.compile(
+    r"[\w.+-]{1,64}(?:@|%40)[\w-]{1,63}(?:\.[\w-]{1,63})*\.[\w-]{0,62}[A-Za-z][\w-]{0,62}\b"
+)
+# A card number in any text: 13 to 19 digits, spaced or not, that pass the Luhn check.
+CARD_NUMBER = re.compile(r"(?<![\d.])\d(?:[ -]?\d){12,18}(?![\d.])")
 # How many times a value is percent-decoded to see what it hides (a link inside a link
 # inside a redirect); each decoding is looked at once, without decoding further.
 DECODINGS = 3
@@ -321,8 +332,17 @@ STRUCTURAL_FIELDS = frozenset(
         "sdk",
         "environment",
         "release",
+        "sentry.environment",
+        "sentry.release",
+        # The source lines around each frame's line: the project's code and its
+        # libraries', as the repository holds them; secrets come from the environment.
+        "pre_context",
+        "context_line",
+        "post_context",
     }
 )
+# Counters the SDK writes under names that would read as credentials.
+STRUCTURAL_PREFIXES = ("gen_ai.usage.",)
 
 # Span and log attributes that say what a process is, not what it handled, yet may hold
 # a password: a command line (sentry-sdk 3 adds it to every root span).
@@ -343,6 +363,30 @@ SCRUBBED_STRINGS_CACHED = 512
 # send a few hundred characters, and a client filling every header and URL it may send
 # must not multiply the rules' work.
 MAX_CLIENT_TEXT = 1024
+
+
+# Past this many characters of text in one event (a view holding a large parsed body in
+# a variable), the rest of its strings are left out whole, so no request can make the
+# filter's pass long: the SDK itself would send such an event of megabytes.
+EVENT_TEXT_BUDGET = 24_000
+# The parts of an event read first, so that a budget spent leaves out the least useful.
+READ_FIRST = ("request", "logentry", "message", "exception", "tags", "contexts", "extra")
+LEFT_OUT = "[cut: the event holds too much text]"
+# At most this many values the allowlists withheld from a request are looked for, each
+# from 6 to 1,024 characters long (shorter ones are ordinary words), in the rest of its
+# event (a view holding request.POST).
+WITHHELD_VALUES = 256
+MIN_WITHHELD_LENGTH = 6
+
+
+def is_card_number(digits: str) -> bool:
+    numbers = [int(character) for character in digits if character.isdigit()]
+    checksum = sum(numbers[-1::-2]) + sum(sum(divmod(2 * n, 10)) for n in numbers[-2::-2])
+    return checksum % 10 == 0
+
+
+def _scrub_card_number(match: re.Match[str]) -> str:
+    return SCRUBBED if is_card_number(match[0]) else match[0]
 
 
 def cut(text: str, limit: int = MAX_TEXT) -> str:
@@ -373,12 +417,85 @@ def filtered_query(query: str, allowed: frozenset[str]) -> str:
     return "&".join(pairs)
 
 
+def filtered_path(path: str) -> str:
+    """A path without the segments that look like a credential (/reset/<uid>/<token>/)."""
+    return "/".join(SCRUBBED if looks_like_credential(segment) else segment for segment in path.split("/"))
+
+
 def filtered_url(url: str, allowed: frozenset[str]) -> str:
+    """A URL with its path's credential-like segments, and its query's values but for
+    allowed names, taken out; and no fragment."""
     base, question, rest = cut(url, MAX_CLIENT_TEXT).partition("?")
-    if not question:
-        return url
+    scheme, separator, location = base.rpartition("://")
+    host, slash, path = location.partition("/")
+    base = f"{scheme}{separator}{host}{slash}{filtered_path(path)}"
     query, hash_mark, fragment = rest.partition("#")
-    return f"{base}?{filtered_query(query, allowed)}{hash_mark and '#' + SCRUBBED}"
+    if not hash_mark:
+        base, hash_mark, fragment = base.partition("#")
+    return (
+        f"{base}{question}{filtered_query(query, allowed) if question else ''}{hash_mark and '#' + SCRUBBED}"
+    )
+
+
+# A segment of a path in any text ("Not Found: /reset/MjQ/<token>/"), judged by its look.
+PATH_SEGMENT = re.compile(r"(?<=/)[A-Za-z0-9._~+-]{8,200}(?=/|$|[\s?#'\",;)\]])")
+
+
+def _scrub_path_segment(match: re.Match[str]) -> str:
+    return SCRUBBED if looks_like_credential(match[0]) else match[0]
+
+
+# A URL inside a span's name (an outgoing request's "GET https://...").
+URL_IN_TEXT = re.compile(r"[a-z][a-z0-9+.-]{0,20}://\S+")
+
+
+def leaves(value: Any) -> set[str]:
+    """The strings inside a request's headers, query and body, and its query's values."""
+    if isinstance(value, str):
+        found = {value}
+        if "=" in value:
+            found |= {
+                item for _, item in urllib.parse.parse_qsl(value[:MAX_TEXT], max_num_fields=WITHHELD_VALUES)
+            }
+        return found
+    if isinstance(value, dict):
+        return set().union(*map(leaves, value.values())) if value else set()
+    if isinstance(value, list):
+        return set().union(*map(leaves, value)) if value else set()
+    return set()
+
+
+def without_values(value: Any, withheld: set[str]) -> Any:
+    """The event with the values the allowlists withheld from its request taken out
+    wherever else they are (a view's variable holding request.POST, a message built
+    from a field), raw and as a query string writes them."""
+    values = sorted(
+        (
+            item
+            for item in withheld
+            if MIN_WITHHELD_LENGTH <= len(item) <= MAX_CLIENT_TEXT and item != SCRUBBED
+        ),
+        key=len,
+        reverse=True,
+    )[:WITHHELD_VALUES]
+    if not values:
+        return value
+    forms = {form for item in values for form in (item, urllib.parse.quote_plus(item))}
+    pattern = re.compile("|".join(map(re.escape, sorted(forms, key=len, reverse=True))))
+
+    def replace(item: Any) -> Any:
+        if isinstance(item, str):
+            return pattern.sub(SCRUBBED, item) if item and item != SCRUBBED else item
+        if isinstance(item, dict):
+            return {
+                replace(name): entry if name in STRUCTURAL_FIELDS else replace(entry)
+                for name, entry in item.items()
+            }
+        if isinstance(item, list):
+            return [replace(entry) for entry in item]
+        return item
+
+    return replace(value)
 
 
 class PrivacyFilter:
@@ -387,8 +504,12 @@ class PrivacyFilter:
     def __init__(self, secrets: list[str], allowlists: Allowlists, personal_data: bool = False) -> None:
         self.allowlists = allowlists
         self.personal_data = personal_data
-        self.secrets = re.compile("|".join(map(re.escape, secrets))) if secrets else None
+        # Case aside: hex and percent-escapes come in upper and lower case.
+        self.secrets = re.compile("|".join(map(re.escape, secrets)), re.IGNORECASE) if secrets else None
         self.shortest_secret = min(map(len, secrets), default=0)
+        # Text is searched for secrets this much past where it is cut, so that no secret
+        # across the cut leaves its first half; the SDK cuts what it serialises there too.
+        self.longest_secret = max(map(len, secrets), default=0)
         # The same strings come back in an event (a path in the URL, the span name, a
         # breadcrumb) and from event to event (modules, messages): each is scrubbed once.
         self.scrub_cut_string = functools.lru_cache(maxsize=SCRUBBED_STRINGS_CACHED)(self._scrub_cut_string)
@@ -402,15 +523,23 @@ class PrivacyFilter:
             # rules below can see the name next to each value; alone they cannot.
             logentry.pop("params", None)
         request: Any = event.get("request")
+        withheld: set[str] = set()
         if isinstance(request, dict):
+            before = leaves(request)
             self.filter_request(request)
+            withheld = before - leaves(request)
         for breadcrumb in (event.get("breadcrumbs") or {}).get("values") or []:
             if isinstance(breadcrumb.get("data"), dict):
                 self.filter_queries(breadcrumb["data"])
         if not self.allowlists.library_frame_variables:
             self.drop_library_frame_variables(event)
-        scrubbed: Event = self.scrub(event)
-        return scrubbed
+        budget = [EVENT_TEXT_BUDGET]
+        order = sorted(
+            event, key=lambda name: READ_FIRST.index(name) if name in READ_FIRST else len(READ_FIRST)
+        )
+        scrubbed = {name: self.scrub_item(name, event[name], budget) for name in order}
+        sent: Event = without_values({name: scrubbed[name] for name in event}, withheld)
+        return sent
 
     def span(self, span: Event, hint: Hint) -> Event:
         try:
@@ -423,8 +552,11 @@ class PrivacyFilter:
                 elif name in HEADER_COPIES:
                     attributes[name] = self.header_value(HEADER_COPIES[name], value)
             self.filter_queries(attributes)
-            span["name"] = self.scrub_string(span.get("name") or "")
-            span["attributes"] = self.scrub(attributes)
+            name = URL_IN_TEXT.sub(
+                lambda url: filtered_url(url[0], self.allowlists.query_parameters), span.get("name") or ""
+            )
+            span["name"] = self.scrub_string(name)
+            span["attributes"] = self.scrub(attributes, [EVENT_TEXT_BUDGET])
         except Exception:  # noqa: BLE001 (the SDK would send the span as it was)
             span = {"name": SCRUBBED, "attributes": {}}
         return span
@@ -436,7 +568,7 @@ class PrivacyFilter:
             for name, value in attributes.items()
             if not name.startswith(LOG_PARAMETER_PREFIX) and name not in DROPPED_ATTRIBUTES
         }
-        scrubbed: Event = self.scrub(log)
+        scrubbed: Event = self.scrub(log, [EVENT_TEXT_BUDGET])
         return scrubbed
 
     # --- The first layer: allowlists ---------------------------------------------------
@@ -451,7 +583,7 @@ class PrivacyFilter:
             return [self.header_value(name, item) for item in value]
         if not isinstance(value, str):
             return value
-        value = cut(value, MAX_CLIENT_TEXT)
+        value = self.cut(value, MAX_CLIENT_TEXT)
         return filtered_url(value, self.allowlists.query_parameters) if name.lower() == "referer" else value
 
     def filter_request(self, request: dict[str, Any]) -> None:
@@ -460,9 +592,9 @@ class PrivacyFilter:
         if isinstance(headers, dict):
             request["headers"] = {name: self.header_value(name, value) for name, value in headers.items()}
         if isinstance(request.get("query_string"), str):
-            request["query_string"] = filtered_query(request["query_string"], allowed_query)
+            request["query_string"] = filtered_query(self.cut(request["query_string"]), allowed_query)
         if isinstance(request.get("url"), str):
-            request["url"] = filtered_url(request["url"], allowed_query)
+            request["url"] = filtered_url(self.cut(request["url"]), allowed_query)
         if "data" in request:
             request["data"] = without_disallowed_values(request["data"], self.allowlists.body_fields)
 
@@ -471,9 +603,9 @@ class PrivacyFilter:
         allowed = self.allowlists.query_parameters
         for name, value in data.items():
             if isinstance(value, str) and name in QUERY_FIELDS:
-                data[name] = filtered_query(value, allowed)
+                data[name] = filtered_query(self.cut(value), allowed)
             elif isinstance(value, str) and name in URL_FIELDS:
-                data[name] = filtered_url(value, allowed)
+                data[name] = filtered_url(self.cut(value), allowed)
 
     @staticmethod
     def drop_library_frame_variables(event: Event) -> None:
@@ -495,19 +627,26 @@ class PrivacyFilter:
         kind = name_kind(name)
         return kind == "credential" or (kind == "personal" and not self.personal_data)
 
-    def scrub(self, value: Any) -> Any:
+    def scrub(self, value: Any, budget: list[int]) -> Any:
+        """`budget`: the characters of text this event may still have read; past it, the
+        rest of its strings are left out."""
         if isinstance(value, str):
+            if budget[0] <= 0:
+                return LEFT_OUT
+            budget[0] -= min(len(value), MAX_TEXT)
             return self.scrub_string(value)
         if isinstance(value, dict):
             if self.is_sensitive_record(value):
                 value = {**value, "value": SCRUBBED}
             # A key can hold a secret too ({settings.SECRET_KEY: ...}, an address).
             return {
-                self.scrub_string(name) if isinstance(name, str) else name: self.scrub_item(name, item)
+                self.scrub_string(name) if isinstance(name, str) else name: self.scrub_item(
+                    name, item, budget
+                )
                 for name, item in value.items()
             }
         if isinstance(value, list):
-            return [self.scrub(item) for item in value]
+            return [self.scrub(item, budget) for item in value]
         return value
 
     def is_sensitive_record(self, record: dict[Any, Any]) -> bool:
@@ -517,14 +656,15 @@ class PrivacyFilter:
         names = (record.get(key) for key in ("name", "key", "field", "header"))
         return any(isinstance(name, str) and self.is_sensitive(name) for name in names)
 
-    def scrub_item(self, name: Any, item: Any) -> Any:
+    def scrub_item(self, name: Any, item: Any, budget: list[int]) -> Any:
         if not isinstance(name, str):
-            return self.scrub(item)
-        if name in STRUCTURAL_FIELDS:
+            return self.scrub(item, budget)
+        if name in STRUCTURAL_FIELDS or name.startswith(STRUCTURAL_PREFIXES):
             return item
-        if item not in (None, "") and self.is_sensitive(name):
+        # A flag says nothing secret (mfa_required, email_verified).
+        if item not in (None, "") and not isinstance(item, bool) and self.is_sensitive(name):
             return SCRUBBED
-        return self.scrub(item)
+        return self.scrub(item, budget)
 
     def scrub_secrets(self, text: str) -> str:
         # Most strings are shorter than any secret: no search needed.
@@ -532,11 +672,19 @@ class PrivacyFilter:
             return text
         return self.secrets.sub(SCRUBBED, text)
 
+    def cut(self, text: str, limit: int = MAX_TEXT) -> str:
+        """The text cut to `limit`, its secrets taken out first."""
+        return cut(self.scrub_secrets(text[: limit + self.longest_secret]), limit)
+
     def scrub_string(self, text: str, decode: bool = True) -> str:
-        return self.scrub_cut_string(cut(text), decode)
+        return self.scrub_cut_string(self.cut(text), decode)
 
     def _scrub_cut_string(self, text: str, decode: bool) -> str:
-        text = mask_url_passwords(self.scrub_secrets(text))
+        text = mask_url_passwords(text)
+        if "/" in text:
+            text = PATH_SEGMENT.sub(_scrub_path_segment, text)
+        if sum(character.isdigit() for character in text[:MAX_TEXT]) >= 13:
+            text = CARD_NUMBER.sub(_scrub_card_number, text)
         if not self.personal_data and ("@" in text or "%40" in text):
             text = EMAIL_ADDRESS.sub(SCRUBBED, text)
         if "django.contrib.sessions.cache" in text:
@@ -570,6 +718,10 @@ class PrivacyFilter:
 
     def _scrub_pair(self, match: re.Match[str], decode: bool, depth: int) -> str:
         start, value = match["start"], match["value"]
+        prefix = len(value) - len(value.lstrip("bBrRuUfF"))
+        if prefix > 2 or value[prefix : prefix + 1] not in ("'", '"'):
+            prefix = 0  # letters of a bare word, not a string's prefix
+        start, value = start + value[:prefix], value[prefix:]
         opening = value[0] if value[0] in CLOSING else ""
         closing = value[-1] if opening and len(value) > 1 and value[-1] == CLOSING[opening] else ""
         if self.is_sensitive(urllib.parse.unquote_plus(match["name"])):

@@ -53,11 +53,13 @@ QUIET_LOGGERS = ("gunicorn.access", "django.server", "uvicorn.access")
 # spend the project's quota. Django answers these exceptions with a 400 (a body it
 # cannot decode, a bad Host header, an oversized or many-field body, a client that hung
 # up mid-body), yet they can reach Sentry as exceptions; it logs them, and every CSRF
-# failure, to django.security.*, whose records stay breadcrumbs. The servers log
-# malformed requests as warnings (their errors still are events).
+# failure, to django.security.*, whose records stay breadcrumbs; core.request_charset and
+# core.session_cookie log the requests they refuse. The servers log malformed requests
+# as warnings (their errors still are events), and Django each 4xx answer (a 404) as a
+# django.request warning: none of them is an event, nor a Sentry Log.
 CLIENT_CAUSED_ERRORS = [BadRequest, SuspiciousOperation, UnreadablePostError]
-CLIENT_CAUSED_LOGGERS = ("django.security.",)
-CLIENT_CAUSED_WARNING_LOGGERS = ("gunicorn.error", "uvicorn.error")
+CLIENT_CAUSED_LOGGERS = ("django.security.", "core.request_charset", "core.session_cookie")
+CLIENT_CAUSED_WARNING_LOGGERS = ("gunicorn.error", "uvicorn.error", "django.request")
 
 
 def read_sample_rate(variable: str, default: str, example: str) -> float:
@@ -115,7 +117,9 @@ def drop_client_caused_logs(privacy_filter: PrivacyFilter) -> Callable[[Event, H
     def before_send_log(log: Event, hint: Hint) -> Event | None:
         attributes = log.get("attributes") or {}
         logger = attributes.get("logger.name")
-        if isinstance(logger, str) and is_client_caused_record(logger, log.get("severity_text") or ""):
+        # Sentry Logs name levels as OpenTelemetry does: "warn", not "warning".
+        level = {"warn": "warning"}.get(log.get("severity_text") or "", log.get("severity_text") or "")
+        if isinstance(logger, str) and is_client_caused_record(logger, level):
             return None
         return privacy_filter.log(log, hint)
 
@@ -249,8 +253,9 @@ def sentry_options(environment: str, static_url: str = "static/") -> dict[str, A
         # A log event's stack is where it was logged, not an error's: without it, log
         # events group by message (sentry-sdk 3 would attach one by default).
         "attach_stacktrace": False,
-        # The SDK cuts longer strings as it serialises; core.privacy cuts the rest.
-        "max_value_length": MAX_TEXT,
+        # The SDK cuts longer strings as it serialises, far enough past where core.privacy
+        # cuts them that no secret across its cut arrives half.
+        "max_value_length": MAX_TEXT + privacy_filter.longest_secret,
         "ignore_errors": CLIENT_CAUSED_ERRORS,
         "before_send": drop_client_caused(privacy_filter),
         "before_send_span": privacy_filter.span,

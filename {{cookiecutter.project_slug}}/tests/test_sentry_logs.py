@@ -112,3 +112,14 @@ def test_json_log_lines_carry_no_trace_ids_while_sentry_is_off(json_lines):
 
     [line] = json_lines()
     assert line["message"] == "no trace here" and "trace_id" not in line
+
+
+@pytest.mark.django_db
+def test_a_404_or_a_refused_request_is_no_sentry_log(start_sentry, client):
+    transport = start_sentry(SENTRY_LOGS_LEVEL="INFO")
+
+    client.get("/no-such-page/")
+    client.get("/log/")  # the control
+
+    assert "stock is low for control-sku, password=[Filtered]" in sent_bodies(transport)
+    assert not [body for body in sent_bodies(transport) if "Not Found" in body]

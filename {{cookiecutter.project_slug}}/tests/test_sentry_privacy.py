@@ -579,3 +579,126 @@ def test_a_span_keeps_allowed_headers_and_query_values_only():
             "sentry.op": "cache.get",
         },
     }
+
+
+@csrf_exempt
+def holding_view(request):
+    form = request.POST  # noqa: F841 (what a view holds while it works)
+    payload = json.loads(request.body or "{}") if request.content_type == "application/json" else {}  # noqa: F841
+    raise ValueError(
+        f"could not create an account for {request.POST.get('full_name') or payload.get('full_name')}"
+    )
+
+
+def path_view(request, uid, token):
+    raise ValueError("the link failed")
+
+
+urlpatterns += [path("hold/", holding_view), path("reset/<uid>/<token>/", path_view)]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("body_kind", ["json", "form"])
+def test_what_the_allowlists_withhold_is_not_sent_from_the_projects_own_variables(
+    start_sentry, client, body_kind
+):
+    transport = start_sentry(SENTRY_ALLOWED_BODY_FIELDS="quantity")
+    body = {
+        "full_name": "Planted Lovelace",
+        "address": "221B Planted Street",
+        "quantity": "control-quantity-3",
+    }
+
+    if body_kind == "json":
+        client.post("/hold/", json.dumps(body), content_type="application/json")
+    else:
+        client.post("/hold/", body)
+
+    [event] = transport.events
+    sent = transport.sent_bytes
+    assert b"Planted Lovelace" not in sent and b"221B Planted Street" not in sent
+    assert b"control-quantity-3" in sent
+    assert event["exception"]["values"][0]["value"] == "could not create an account for [Filtered]"
+
+
+@pytest.mark.django_db
+def test_a_token_in_a_url_path_is_not_sent(start_sentry, client):
+    transport = start_sentry(SENTRY_TRACES_SAMPLE_RATE="1")
+
+    client.get(
+        "/reset/MjQ/cxk7ab-1f2a3b4c5d6e7f8a/",
+        headers={"Referer": "https://app.example.com/reset/MjQ/cxk7ab-1f2a3b4c5d6e7f8a/"},
+    )
+
+    [event] = transport.events
+    assert b"1f2a3b4c5d6e7f8a" not in transport.sent_bytes
+    assert event["request"]["url"].endswith("/reset/MjQ/[Filtered]/")
+    assert transport.segments()[0]["attributes"]["url.path"] == "/reset/MjQ/[Filtered]/"
+
+
+def test_an_event_holding_too_much_text_keeps_its_request_and_leaves_out_the_rest():
+    event = {
+        "exception": {
+            "values": [
+                {
+                    "stacktrace": {
+                        "frames": [{"in_app": True, "vars": {f"v{n}": "x" * 4000 for n in range(100)}}]
+                    }
+                }
+            ]
+        },
+        "request": {"url": "https://api.example.com/orders/", "headers": {"User-Agent": "control-agent"}},
+    }
+
+    sent = scrubber()(event, {})
+
+    assert sent["request"]["headers"]["User-Agent"] == "control-agent"
+    assert len(json.dumps(sent)) < 40_000
+
+
+@pytest.mark.parametrize(
+    "text, scrubbed",
+    [
+        ("{'api_token': b'planted-bytes-token'}", "{'api_token': b'[Filtered]'}"),
+        ("password = r'planted-raw' and page = 2", "password = r'[Filtered]' and page = 2"),
+        ('{"password": "ab\\"planted-after-quote", "page": 2}', '{"password": "[Filtered]", "page": 2}'),
+        (
+            "paid with 4111 1111 1111 1111 for order 1234567812345678",
+            "paid with [Filtered] for order 1234567812345678",
+        ),
+        ("built with react@18.2.0 for ada@example.com", "built with react@18.2.0 for [Filtered]"),
+    ],
+)
+def test_more_shapes_of_credentials_in_text(text, scrubbed):
+    assert scrubber()({"extra": {"text": text}}, {}) == {"extra": {"text": scrubbed}}
+
+
+def test_a_secret_across_the_cut_is_taken_out_before_it_is_cut():
+    secret = "Qm7vR2kP9xLw4Tz8"
+    text = "x" * 4085 + secret
+
+    forms = project_secrets({"WIDGET_FACTOR": secret}, frozenset())
+    sent = scrubber(forms)({"extra": {"text": text, "hex": secret.encode().hex().upper()}}, {})
+
+    assert "Qm7vR2k" not in sent["extra"]["text"] and sent["extra"]["text"].startswith("xxx")
+    assert sent["extra"]["hex"] == "[Filtered]"
+
+
+def test_flags_and_counters_are_not_taken_for_credentials():
+    event = {
+        "extra": {"mfa_required": True, "password": "planted"},
+        "attributes": {"gen_ai.usage.input_tokens": 42},
+    }
+
+    assert scrubber()(event, {}) == {
+        "extra": {"mfa_required": True, "password": "[Filtered]"},
+        "attributes": {"gen_ai.usage.input_tokens": 42},
+    }
+
+
+def test_a_long_url_keeps_its_query_filtered():
+    url = "http://h/" + "a" * 1100 + "?code=planted&page=2"
+
+    sent = scrubber().span({"name": "GET " + url, "attributes": {"url.full": url}}, {})
+
+    assert "planted" not in json.dumps(sent)
