@@ -27,7 +27,8 @@ os.environ["SENTRY_DSN"] = "http://bench@127.0.0.1:9/1"  # never contacted
 os.environ["SENTRY_TRACES_SAMPLE_RATE"] = "1"
 
 import core.sentry  # noqa: E402
-from sentry_sdk.transport import Transport  # noqa: E402
+
+from tests.conftest import CapturingTransport  # noqa: E402 (the bake's own)
 
 FILTERS = ("before_send", "before_send_span", "before_send_transaction")
 BROWSER_HEADERS = {
@@ -85,19 +86,6 @@ WORST_BODY = json.dumps(
 WORST_QUERY = "?" + filled(4000, 0).replace(" ", "%20")
 
 
-class CapturingTransport(Transport):
-    def __init__(self):
-        super().__init__()
-        self.envelopes = []
-
-    def capture_envelope(self, envelope):
-        self.envelopes.append(envelope)
-
-    def captured(self, item_type):
-        items = [item for envelope in self.envelopes for item in envelope.items]
-        return [item.payload.json for item in items if item.type == item_type]
-
-
 TRANSPORT = CapturingTransport()
 
 
@@ -112,10 +100,10 @@ def capture(request):
     sentry_sdk.flush()
     spans = [
         {**span, "attributes": {name: typed["value"] for name, typed in span.get("attributes", {}).items()}}
-        for batch in TRANSPORT.captured("span")
+        for batch in TRANSPORT.items("span")
         for span in batch["items"]
     ]
-    return TRANSPORT.captured("event"), spans or TRANSPORT.captured("transaction")
+    return TRANSPORT.items("event"), spans or TRANSPORT.items("transaction")
 
 
 def timed(filter_name, items, repeats):

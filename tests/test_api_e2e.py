@@ -9,8 +9,8 @@ import sqlite3
 import pytest
 
 from tests.conftest import DEPLOYED_ENVIRONMENT
-from tests.processes import free_port, start_server, stop_server
-from tests.test_api_served import ADMIN, ServedApi, manage
+from tests.processes import free_port
+from tests.test_api_served import ServedApi, signed_in_under_gunicorn
 from tests.test_e2e_sentry import BugsinkProject
 from tests.test_generated_project import project_environment
 
@@ -54,29 +54,10 @@ def failing_api(request, bugsink, tmp_path):
         },
     )
     served = ServedApi(project, python, environment, f"http://127.0.0.1:{port}", None)
-    manage(served, "collectstatic", "--no-input", "--verbosity", "0")  # the admin's login page
-    manage(served, "migrate", "--no-input")
-    manage(
-        served,
-        "createsuperuser",
-        "--no-input",
-        "--username",
-        ADMIN[0],
-        "--email",
-        "a@example.com",
-        DJANGO_SUPERUSER_PASSWORD=ADMIN[1],
-    )
-    command = [python, "-m", "gunicorn", "--config", "gunicorn.conf.py", "core.wsgi"]
-    gunicorn = start_server(
-        command, served.url + "/api/health/", tmp_path / "gunicorn.log", cwd=project, env=environment
-    )
-    try:
-        served.sign_in()
+    with signed_in_under_gunicorn(served, tmp_path / "gunicorn.log"):
         with sqlite3.connect(project / "db.sqlite3") as database:
             database.execute("DROP TABLE api_note")
         yield framework, served, bugsink_project
-    finally:
-        stop_server(gunicorn)
 
 
 def test_a_failing_endpoint_is_one_event_named_by_its_route_without_the_body_secrets(failing_api):

@@ -11,6 +11,7 @@ on), against a capturing Sentry endpoint on loopback:
 Django Ninja's bake runs on the suite's PostgreSQL, REST framework's on SQLite.
 """
 
+import contextlib
 import http.client
 import http.cookies
 import json
@@ -95,6 +96,33 @@ def manage(api, *args, **variables):
     return result
 
 
+@contextlib.contextmanager
+def signed_in_under_gunicorn(served, log):
+    """The bake migrated, its static files collected (the admin's login page) and a user
+    made, served by gunicorn with that user signed in; stopped at the end."""
+    manage(served, "collectstatic", "--no-input", "--verbosity", "0")
+    manage(served, "migrate", "--no-input")
+    manage(
+        served,
+        "createsuperuser",
+        "--no-input",
+        "--username",
+        ADMIN[0],
+        "--email",
+        "a@example.com",
+        DJANGO_SUPERUSER_PASSWORD=ADMIN[1],
+    )
+    command = [served.python, "-m", "gunicorn", "--config", "gunicorn.conf.py", "core.wsgi"]
+    gunicorn = start_server(
+        command, served.url + "/api/health/", log, cwd=served.project, env=served.environment
+    )
+    try:
+        served.sign_in()
+        yield
+    finally:
+        stop_server(gunicorn)
+
+
 @pytest.fixture(scope="module", params=["ninja", "drf"])
 def api(request, tmp_path_factory):
     """A copy of the framework's bake, migrated, its static files collected and a user
@@ -126,27 +154,8 @@ def api(request, tmp_path_factory):
             },
         )
         served = ServedApi(project, python, environment, f"http://127.0.0.1:{port}", sentry)
-        manage(served, "collectstatic", "--no-input", "--verbosity", "0")
-        manage(served, "migrate", "--no-input")
-        manage(
-            served,
-            "createsuperuser",
-            "--no-input",
-            "--username",
-            ADMIN[0],
-            "--email",
-            "a@example.com",
-            DJANGO_SUPERUSER_PASSWORD=ADMIN[1],
-        )
-        command = [python, "-m", "gunicorn", "--config", "gunicorn.conf.py", "core.wsgi"]
-        gunicorn = start_server(
-            command, served.url + "/api/health/", folder / "gunicorn.log", cwd=project, env=environment
-        )
-        try:
-            served.sign_in()
+        with signed_in_under_gunicorn(served, folder / "gunicorn.log"):
             yield served
-        finally:
-            stop_server(gunicorn)
 
 
 def operations(schema):
