@@ -361,3 +361,38 @@ def test_a_client_holding_a_worker_past_its_timeout_makes_no_event_but_a_hanging
     assert sent_events(sentry) == [(None, "SystemExit", "1"), REAL_BUG]
     [hung, _] = sentry.events()
     assert hung["request"]["url"].endswith("/hang/")
+
+
+def test_logs_profiles_and_traces_reach_the_sentry_endpoint_without_secrets(
+    project, project_python, sentry, tmp_path
+):
+    gunicorn, url = serve(
+        project,
+        project_python,
+        sentry,
+        tmp_path / "gunicorn.log",
+        "gunicorn",
+        SENTRY_TRACES_SAMPLE_RATE="1",
+        SENTRY_PROFILE_SESSION_SAMPLE_RATE="1",
+        SENTRY_LOGS_LEVEL="INFO",
+    )
+    try:
+        assert request(url + "/busy/") == 200
+        assert request(url + "/no-such-page/") == 404  # neither a log nor a trace of its code
+        # The SDK sends spans and logs in batches, and a profile once no traced request
+        # runs; a graceful stop sends what is left.
+    finally:
+        stop_server(gunicorn)
+
+    sent_logs = [log for batch in sentry.items("log") for log in batch["items"]]
+    # The app's own lines (the server's lifecycle lines may be logs too).
+    logs = [log["body"] for log in sent_logs if log["attributes"]["logger.name"]["value"] == "api"]
+    segments = [span for batch in sentry.items("span") for span in batch["items"] if span["is_segment"]]
+    chunks = sentry.items("profile_chunk")
+    assert logs == ["pricing the basket for control-basket-7", "price feed slow, api_key=[Filtered]"]
+    assert [span["name"] for span in segments if span["name"] == "/busy/"] == ["/busy/"]
+    assert chunks and "busy" in {
+        frame.get("function") for chunk in chunks for frame in chunk["profile"]["frames"]
+    }
+    assert "planted-served-log-key" not in json.dumps([sent_logs, segments])
+    assert not [log for log in sent_logs if "Not Found" in log["body"]]

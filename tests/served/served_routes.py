@@ -1,10 +1,13 @@
 """Copied into a bake by the template's serving tests: the project's own routes, plus
-three that fail as real code would (the debug route is off in production)."""
+three that fail as real code would (the debug route is off in production), and one that
+works and logs."""
 
 import asyncio
+import logging
 import time
 
 import sentry_sdk
+from django.http import HttpResponse
 from django.urls import include, path
 
 
@@ -23,9 +26,20 @@ async def tagged_failure(request):
     raise RuntimeError(f"failed for {request.GET['customer']}")
 
 
+def busy(request):
+    # Work the profiler can see (it samples every 10 ms), and lines for Sentry Logs.
+    logging.getLogger("api").info("pricing the basket for control-basket-7")
+    deadline = time.monotonic() + 0.3
+    while time.monotonic() < deadline:
+        sum(range(1000))
+    logging.getLogger("api").warning("price feed slow, api_key=planted-served-log-key")
+    return HttpResponse("ok")
+
+
 urlpatterns = [
     path("", include("core.urls")),
     path("broken/", broken),
     path("hang/", hang),
     path("tagged-failure/", tagged_failure),
+    path("busy/", busy),
 ]
