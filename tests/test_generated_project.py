@@ -20,9 +20,13 @@ AWKWARD_ANSWERS = {
 
 
 def project_environment(settings_module=None, **variables):
-    """The user's shell environment, without any Django or Sentry settings of ours."""
+    """The user's shell environment, without any Django or Sentry settings of ours, nor
+    the state of the `make test` that runs this suite (a bake's make would print its
+    folders as a sub-make does, and share the outer make's jobs)."""
     inherited = {
-        name: value for name, value in os.environ.items() if not name.startswith(("DJANGO_", "SENTRY_"))
+        name: value
+        for name, value in os.environ.items()
+        if not name.startswith(("DJANGO_", "SENTRY_")) and name not in ("MAKELEVEL", "MAKEFLAGS", "MFLAGS")
     }
     if settings_module:
         inherited["DJANGO_SETTINGS_MODULE"] = f"core.settings.{settings_module}"

@@ -51,8 +51,9 @@ MIDDLEWARE = [
     # First, so every later middleware's log lines and Sentry events carry the id.
     "core.request_id.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
-    # Django's, for a cookie that could hold a session key (core/session_cookie.py).
-    "core.session_cookie.SessionMiddleware",
+    # Only a cookie that could hold a session key reaches Django's (core/session_cookie.py).
+    "core.session_cookie.SessionCookieMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
