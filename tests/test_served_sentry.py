@@ -379,8 +379,9 @@ def test_logs_profiles_and_traces_reach_the_sentry_endpoint_without_secrets(
     try:
         assert request(url + "/busy/") == 200
         assert request(url + "/no-such-page/") == 404  # neither a log nor a trace of its code
-        # The SDK sends spans and logs in batches, and a profile once no traced request
-        # runs; a graceful stop sends what is left.
+        # The profiler sends its chunk once no traced request runs; a graceful stop then
+        # sends the spans and logs the SDK still holds in its batches.
+        chunks = wait_for(lambda: sentry.items("profile_chunk"), what="a profile chunk")
     finally:
         stop_server(gunicorn)
 
@@ -388,7 +389,6 @@ def test_logs_profiles_and_traces_reach_the_sentry_endpoint_without_secrets(
     # The app's own lines (the server's lifecycle lines may be logs too).
     logs = [log["body"] for log in sent_logs if log["attributes"]["logger.name"]["value"] == "api"]
     segments = [span for batch in sentry.items("span") for span in batch["items"] if span["is_segment"]]
-    chunks = sentry.items("profile_chunk")
     assert logs == ["pricing the basket for control-basket-7", "price feed slow, api_key=[Filtered]"]
     assert [span["name"] for span in segments if span["name"] == "/busy/"] == ["/busy/"]
     assert chunks and "busy" in {
