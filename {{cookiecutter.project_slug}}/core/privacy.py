@@ -357,7 +357,7 @@ URL_FIELDS = frozenset({"url", "url.full", "http.url", "url.path"})
 HEADER_COPIES = {"user_agent.original": "user-agent"}
 
 
-# At most this many scrubbed strings are remembered, each at most MAX_TEXT long.
+# At most this many scrubbed strings are remembered, each read to MAX_TEXT and a secret.
 SCRUBBED_STRINGS_CACHED = 512
 # What a client writes (a header's value, a URL, a query string) is cut shorter: browsers
 # send a few hundred characters, and a client filling every header and URL it may send
@@ -511,8 +511,9 @@ class PrivacyFilter:
         # across the cut leaves its first half; the SDK cuts what it serialises there too.
         self.longest_secret = max(map(len, secrets), default=0)
         # The same strings come back in an event (a path in the URL, the span name, a
-        # breadcrumb) and from event to event (modules, messages): each is scrubbed once.
-        self.scrub_cut_string = functools.lru_cache(maxsize=SCRUBBED_STRINGS_CACHED)(self._scrub_cut_string)
+        # breadcrumb) and from event to event (modules, messages, the same attribute
+        # names and values on every span): each is scrubbed once, its secrets included.
+        self.scrub_read_string = functools.lru_cache(maxsize=SCRUBBED_STRINGS_CACHED)(self._scrub_read_string)
 
     # --- The three kinds of telemetry -------------------------------------------------
 
@@ -677,9 +678,11 @@ class PrivacyFilter:
         return cut(self.scrub_secrets(text[: limit + self.longest_secret]), limit)
 
     def scrub_string(self, text: str, decode: bool = True) -> str:
-        return self.scrub_cut_string(self.cut(text), decode)
+        # Only the part cut() reads is remembered, so no long text fills the cache.
+        return self.scrub_read_string(text[: MAX_TEXT + self.longest_secret], decode)
 
-    def _scrub_cut_string(self, text: str, decode: bool) -> str:
+    def _scrub_read_string(self, text: str, decode: bool) -> str:
+        text = self.cut(text)
         text = mask_url_passwords(text)
         if "/" in text:
             text = PATH_SEGMENT.sub(_scrub_path_segment, text)
