@@ -408,12 +408,18 @@ def without_disallowed_values(value: Any, allowed: frozenset[str], name: str | N
 
 
 def filtered_query(query: str, allowed: frozenset[str]) -> str:
-    """A query string with every name, and values only for allowed names."""
+    """A query string with its names, and values only for allowed names. A name that looks
+    like a credential is a value (a link's ?<token>, which the SDK writes <token>=)."""
     pairs = []
     for pair in cut(query, MAX_CLIENT_TEXT).split("&"):
-        name, equals, value = pair.partition("=")
-        keep = urllib.parse.unquote_plus(name).lower() in allowed or not equals
-        pairs.append(pair if keep else f"{name}={SCRUBBED}")
+        raw_name, equals, _ = pair.partition("=")
+        name = urllib.parse.unquote_plus(raw_name)
+        if name.lower() in allowed:
+            pairs.append(pair)
+        elif looks_like_credential(name):
+            pairs.append(SCRUBBED)
+        else:
+            pairs.append(f"{raw_name}={SCRUBBED}" if equals else pair)
     return "&".join(pairs)
 
 
@@ -447,6 +453,11 @@ def _scrub_path_segment(match: re.Match[str]) -> str:
 
 # A URL inside a span's name (an outgoing request's "GET https://...").
 URL_IN_TEXT = re.compile(r"[a-z][a-z0-9+.-]{0,20}://\S+")
+# A request as Django and Django REST framework write it, with its full path and query
+# string, in a message or a value that formatted one (f"{request}").
+REQUEST_IN_TEXT = re.compile(
+    r"(?P<start><[\w.]{0,100}Request: [A-Z]{1,20} )(?P<path>'[^'\n]*'|\"[^\"\n]*\")>"
+)
 
 
 def leaves(value: Any) -> set[str]:
@@ -565,7 +576,7 @@ class PrivacyFilter:
     def log(self, log: Event, hint: Hint) -> Event:
         attributes = log.get("attributes") or {}
         log["attributes"] = {
-            name: value
+            name: as_sent(value)
             for name, value in attributes.items()
             if not name.startswith(LOG_PARAMETER_PREFIX) and name not in DROPPED_ATTRIBUTES
         }
@@ -647,8 +658,20 @@ class PrivacyFilter:
                 for name, item in value.items()
             }
         if isinstance(value, list):
+            if self.is_sensitive_pair(value):
+                value = [value[0], SCRUBBED]
             return [self.scrub(item, budget) for item in value]
         return value
+
+    def is_sensitive_pair(self, items: list[Any]) -> bool:
+        """["token", ...]: a pair written as a tuple (("password", x) in a variable or a
+        log's extra, which the SDK sends as a list)."""
+        return len(items) == 2 and isinstance(items[0], str) and self.hides(items[0], items[1])
+
+    def hides(self, name: str, item: Any) -> bool:
+        """Whether `item`, found under `name`, is taken out whole. A flag says nothing
+        secret (mfa_required, email_verified)."""
+        return item not in (None, "") and not isinstance(item, bool) and self.is_sensitive(name)
 
     def is_sensitive_record(self, record: dict[Any, Any]) -> bool:
         """{"name": "token", "value": ...}: a pair written as a record."""
@@ -662,8 +685,7 @@ class PrivacyFilter:
             return self.scrub(item, budget)
         if name in STRUCTURAL_FIELDS or name.startswith(STRUCTURAL_PREFIXES):
             return item
-        # A flag says nothing secret (mfa_required, email_verified).
-        if item not in (None, "") and not isinstance(item, bool) and self.is_sensitive(name):
+        if self.hides(name, item):
             return SCRUBBED
         return self.scrub(item, budget)
 
@@ -683,6 +705,8 @@ class PrivacyFilter:
 
     def _scrub_read_string(self, text: str, decode: bool) -> str:
         text = self.cut(text)
+        if "Request: " in text:
+            text = REQUEST_IN_TEXT.sub(self._scrub_request_repr, text)
         text = mask_url_passwords(text)
         if "/" in text:
             text = PATH_SEGMENT.sub(_scrub_path_segment, text)
@@ -696,6 +720,10 @@ class PrivacyFilter:
         if "<" in text:
             text = XML_ELEMENT.sub(self._scrubber(decode, NESTING), text)
         return self.scrub_pairs(text, decode, NESTING)
+
+    def _scrub_request_repr(self, match: re.Match[str]) -> str:
+        quote, path = match["path"][0], match["path"][1:-1]
+        return f"{match['start']}{quote}{filtered_url(path, self.allowlists.query_parameters)}{quote}>"
 
     @staticmethod
     def _scrub_authorization(match: re.Match[str]) -> str:
@@ -748,6 +776,20 @@ class PrivacyFilter:
             if decoded == previous:
                 break
         return self.scrub_string(decoded, decode=False) != decoded
+
+
+def as_sent(value: Any) -> Any:
+    """A log attribute as the SDK will send it, for the rules to read: a log record's
+    `extra` arrives as it was given (django.request's `request`, a project's objects), and
+    the SDK writes the repr of any object after before_send_log."""
+    if value is None or isinstance(value, (str, int, float, bool, dict, list)):
+        return value
+    if isinstance(value, tuple):
+        return list(value)
+    try:
+        return request_repr(value) or repr(value)
+    except Exception:  # noqa: BLE001 (an object whose repr fails says nothing)
+        return SCRUBBED
 
 
 def request_repr(value: object) -> str | None:

@@ -22,7 +22,19 @@ def logging_view(request):
     return HttpResponse("ok")
 
 
-urlpatterns = [path("log/", logging_view)]
+class Job:
+    def __init__(self, token):
+        self.token = token
+
+    def __repr__(self):
+        return f"Job(token={self.token!r}, queue='control-queue')"
+
+
+def failing_view(request):
+    raise RuntimeError("control-failure")
+
+
+urlpatterns = [path("log/", logging_view), path("fail/", failing_view)]
 
 
 @pytest.fixture
@@ -123,3 +135,19 @@ def test_a_404_or_a_refused_request_is_no_sentry_log(start_sentry, client):
 
     assert "stock is low for control-sku, password=[Filtered]" in sent_bodies(transport)
     assert not [body for body in sent_bodies(transport) if "Not Found" in body]
+
+
+@pytest.mark.django_db
+def test_objects_a_log_record_carries_are_scrubbed_as_the_text_the_sdk_sends(start_sentry, client):
+    transport = start_sentry(SENTRY_LOGS_LEVEL="ERROR")
+
+    client.get("/fail/?voucher=planted-log-voucher&page=7")  # django.request logs the request
+    logger.error("export failed", extra={"job": Job("planted-job-token"), "pair": ("token", "planted-pair")})
+
+    [request_log] = [log for log in transport.logs if log["attributes"]["logger.name"] == "django.request"]
+    assert request_log["attributes"]["request"] == "<WSGIRequest: GET '/fail/'>"
+    [export_log] = [log for log in transport.logs if log["body"] == "export failed"]
+    assert export_log["attributes"]["job"] == "Job(token='[Filtered]', queue='control-queue')"
+    assert export_log["attributes"]["pair"] == ["token", "[Filtered]"]
+    for planted in (b"planted-log-voucher", b"planted-job-token", b"planted-pair"):
+        assert planted not in transport.sent_bytes

@@ -473,7 +473,7 @@ def test_credentials_written_into_text_go_and_the_rest_stays(text, scrubbed):
     assert scrubber()({"extra": {"text": text}}, {}) == {"extra": {"text": scrubbed}}
 
 
-def test_pairs_written_as_records_and_dict_keys_are_scrubbed():
+def test_pairs_written_as_records_tuples_and_dict_keys_are_scrubbed():
     scrub = scrubber(["planted-dict-entry-9X"])
     event = {
         "extra": {
@@ -481,6 +481,7 @@ def test_pairs_written_as_records_and_dict_keys_are_scrubbed():
                 {"name": "Authorization", "value": "planted-record"},
                 {"name": "Accept", "value": "*/*"},
             ],
+            "form": [["password", "planted-tuple-pair"], ["page", "2"], ["token", True]],
             "by_address": {"ada@example.com": 1, "page": 4},
             "by_value": {"planted-dict-entry-9X": 2, "https://u:planted-url@h/": 3},
         }
@@ -489,6 +490,7 @@ def test_pairs_written_as_records_and_dict_keys_are_scrubbed():
     assert scrub(event, {}) == {
         "extra": {
             "headers": [{"name": "Authorization", "value": "[Filtered]"}, {"name": "Accept", "value": "*/*"}],
+            "form": [["password", "[Filtered]"], ["page", "2"], ["token", True]],
             "by_address": {"[Filtered]": 1, "page": 4},
             "by_value": {"[Filtered]": 2, "https://u:[Filtered]@h/": 3},
         }
@@ -636,6 +638,18 @@ def test_a_token_in_a_url_path_is_not_sent(start_sentry, client):
     assert transport.segments()[0]["attributes"]["url.path"] == "/reset/MjQ/[Filtered]/"
 
 
+@pytest.mark.django_db
+def test_a_token_as_a_query_item_of_its_own_is_not_sent(start_sentry, client):
+    transport = start_sentry(SENTRY_TRACES_SAMPLE_RATE="1")
+
+    client.get("/reset/MjQ/x/?Kq8vN2mZ0pLw7rTx&debug&page=2")
+
+    [event] = transport.events
+    assert b"Kq8vN2mZ0pLw7rTx" not in transport.sent_bytes
+    assert event["request"]["query_string"] == "[Filtered]&debug=[Filtered]&page=2"
+    assert transport.segments()[0]["attributes"]["http.query"] == "[Filtered]&debug=[Filtered]&page=2"
+
+
 def test_an_event_holding_too_much_text_keeps_its_request_and_leaves_out_the_rest():
     event = {
         "exception": {
@@ -667,6 +681,14 @@ def test_an_event_holding_too_much_text_keeps_its_request_and_leaves_out_the_res
             "paid with [Filtered] for order 1234567812345678",
         ),
         ("built with react@18.2.0 for ada@example.com", "built with react@18.2.0 for [Filtered]"),
+        (
+            "failed for <WSGIRequest: GET '/orders/?voucher=planted-voucher&page=2'>",
+            "failed for <WSGIRequest: GET '/orders/?voucher=[Filtered]&page=2'>",
+        ),
+        (
+            '<rest_framework.request.Request: POST "/o/?code=planted-code&ordering=-id">',
+            '<rest_framework.request.Request: POST "/o/?code=[Filtered]&ordering=-id">',
+        ),
     ],
 )
 def test_more_shapes_of_credentials_in_text(text, scrubbed):
