@@ -295,8 +295,9 @@ SESSION_CACHE_KEY = re.compile(r"(?P<prefix>django\.contrib\.sessions\.cache(?:d
 EMAIL_ADDRESS = re.compile(
     r"[\w.+-]{1,64}(?:@|%40)[\w-]{1,63}(?:\.[\w-]{1,63})*\.[\w-]{0,62}[A-Za-z][\w-]{0,62}\b"
 )
-# A card number in any text: 13 to 19 digits, spaced or not, that pass the Luhn check.
-CARD_NUMBER = re.compile(r"(?<![\d.])\d(?:[ -]?\d){12,18}(?![\d.])")
+# A card number in any text: 13 to 19 digits, spaced or not, that pass the Luhn check,
+# standing alone (not the digits inside a hex id: a trace or profiler id, a UUID).
+CARD_NUMBER = re.compile(r"(?<![A-Za-z0-9.])\d(?:[ -]?\d){12,18}(?![A-Za-z0-9.])")
 # How many times a value is percent-decoded to see what it hides (a link inside a link
 # inside a redirect); each decoding is looked at once, without decoding further.
 DECODINGS = 3

@@ -686,8 +686,12 @@ def test_an_event_holding_too_much_text_keeps_its_request_and_leaves_out_the_res
             "failed for <WSGIRequest: GET '/orders/?voucher=[Filtered]&page=2'>",
         ),
         (
-            '<rest_framework.request.Request: POST "/o/?code=planted-code&ordering=-id">',
-            '<rest_framework.request.Request: POST "/o/?code=[Filtered]&ordering=-id">',
+            '<ASGIRequest: POST "/o/?code=planted-code&ordering=-id">',
+            '<ASGIRequest: POST "/o/?code=[Filtered]&ordering=-id">',
+        ),
+        (
+            "profile d0c021d09978492392871a41313a370f, card 4111 1111 1111 1111",
+            "profile d0c021d09978492392871a41313a370f, card [Filtered]",
         ),
     ],
 )
