@@ -56,7 +56,7 @@ def failing_api(request, bugsink, tmp_path):
     served = ServedApi(project, python, environment, f"http://127.0.0.1:{port}", None)
     with signed_in_under_gunicorn(served, tmp_path / "gunicorn.log"):
         with sqlite3.connect(project / "db.sqlite3") as database:
-            database.execute("DROP TABLE api_note")
+            database.execute("DROP TABLE notes_note")
         yield framework, served, bugsink_project
 
 

@@ -23,16 +23,19 @@ UNRENDERED = re.compile(r"(?<!\$)\{\{|\{%|cookiecutter\.")
 
 EXPECTED_FILES = [
     "manage.py",
-    "core/sentry.py",
-    "core/privacy.py",
-    "core/health.py",
     "core/env.py",
     "core/urls.py",
     "core/wsgi.py",
     "core/asgi.py",
     *[f"core/settings/{name}.py" for name in ("base", "development", "staging", "production", "test")],
-    "api/views.py",
+    "edge/health.py",
+    "edge/wsgi.py",
+    "edge/asgi.py",
+    "observability/sentry.py",
+    "observability/privacy/__init__.py",
     "api/urls.py",
+    "ops/views.py",
+    "ops/management/commands/sentry_check.py",
     "tests/conftest.py",
     "pyproject.toml",
     "uv.lock",
@@ -60,12 +63,12 @@ def test_default_bake_has_the_designed_layout(default_project):
     assert missing == []
 
 
-NINJA_FILES = ["api/api.py", "api/notes.py"]
-DRF_FILES = ["api/serializers.py", "api/viewsets.py"]
+NINJA_FILES = ["notes/api.py"]
+DRF_FILES = ["notes/serializers.py", "notes/views.py"]
 EXAMPLE_RESOURCE_FILES = [
-    "api/models.py",
-    "api/admin.py",
-    "api/migrations/0001_initial.py",
+    "notes/models.py",
+    "notes/admin.py",
+    "notes/migrations/0001_initial.py",
     "docs/api.md",
     "tests/test_notes_api.py",
     "tests/test_api_docs.py",
@@ -77,7 +80,7 @@ EXAMPLE_RESOURCE_FILES = [
     [
         ("ninja", NINJA_FILES + EXAMPLE_RESOURCE_FILES, DRF_FILES),
         ("drf", DRF_FILES + EXAMPLE_RESOURCE_FILES, NINJA_FILES),
-        ("none", [], NINJA_FILES + DRF_FILES + EXAMPLE_RESOURCE_FILES + ["api/migrations"]),
+        ("none", [], NINJA_FILES + DRF_FILES + EXAMPLE_RESOURCE_FILES + ["notes"]),
     ],
 )
 def test_each_api_framework_bakes_its_own_files_and_no_others(cookies, framework, present, absent):
@@ -134,7 +137,7 @@ def test_a_bake_without_background_jobs_has_nothing_of_celery(cookies, celery_pr
         )
 
     assert mentions(bake_ok(cookies)) == []
-    assert {"core/celery.py", "api/tasks.py", "uv.lock", "pyproject.toml"} <= set(mentions(celery_project))
+    assert {"core/celery.py", "ops/tasks.py", "uv.lock", "pyproject.toml"} <= set(mentions(celery_project))
 
 
 def test_generated_pyproject_parses_and_names_the_project(default_project):
@@ -167,7 +170,7 @@ def test_every_choice_bakes_into_env_file(cookies, environment, log_level):
     assert values["SENTRY_ENVIRONMENT"] == environment
     assert values["SENTRY_LOG_EVENT_LEVEL"] == log_level
     assert values["SENTRY_TRACES_SAMPLE_RATE"] == "0.25"
-    assert f'DEFAULT_LOG_EVENT_LEVEL = "{log_level}"' in (project / "core/sentry.py").read_text()
+    assert f'DEFAULT_LOG_EVENT_LEVEL = "{log_level}"' in (project / "observability/config.py").read_text()
     assert not any(UNRENDERED.search(path.read_text()) for path in project_files(project))
 
 

@@ -161,7 +161,7 @@ def test_a_task_queued_by_a_request_runs_in_that_request_trace(project, deployme
     wait_for(lambda: "expired-session" not in sessions(project_dir), timeout=60, what="the clean-up")
     assert "current-session" in sessions(project_dir)
     request, task = wait_for(
-        lambda: segments_named(sentry, "/queue/clean-up/", "api.tasks.clear_expired_sessions"),
+        lambda: segments_named(sentry, "/queue/clean-up/", "ops.tasks.clear_expired_sessions"),
         what="the request's and the task's root spans",
     )
     assert task["trace_id"] == request["trace_id"]
@@ -202,7 +202,7 @@ def test_a_failing_task_is_one_event_after_its_last_retry_without_its_secrets(de
     log = wait_for(lambda: final in worker_log.read_text() and worker_log.read_text(), timeout=60, what=final)
     [event] = wait_for(sentry.events, what="the task's event")
     assert log.count("retry: Retry in") == 2  # max_retries from jobs_settings.py
-    assert event["extra"]["celery-job"]["task_name"] == "api.tasks.send_email"
+    assert event["extra"]["celery-job"]["task_name"] == "ops.tasks.send_email"
     assert "kwargs" not in event["extra"]["celery-job"]  # arguments are not attached
     [task_frame] = [
         frame

@@ -128,7 +128,7 @@ def project(cookies_session, database):
     for local_folder in (".venv", ".sentry-local"):
         (project / local_folder).mkdir()
         (project / local_folder / "planted.txt").write_text(PLANTED_ENV_SECRET)
-    (project / "api" / "control.txt").write_text(CONTROL_VALUE)
+    (project / "ops" / "control.txt").write_text(CONTROL_VALUE)
     return project
 
 
@@ -316,7 +316,7 @@ def test_no_layer_holds_env_files_git_local_databases_or_the_secret_key(image, p
 
     assert leaked_paths == []
     assert leaked_values == set()
-    assert controls == {".env.example", "app/api/control.txt"}
+    assert controls == {".env.example", "app/ops/control.txt"}
 
 
 @pytest.fixture(scope="module")
@@ -332,7 +332,7 @@ def test_the_same_image_runs_a_celery_worker_that_runs_queued_tasks(jobs_image, 
     environment = {**DEPLOYED_ENVIRONMENT, "ALLOWED_HOSTS": "127.0.0.1", "CELERY_BROKER_URL": redis.url(2)}
     options = [f"--volume={volume}:/app/data"]
     worker_command = ["celery", "--app", "core", "worker", "--loglevel", "INFO", "--concurrency", "1"]
-    queue = "from api.tasks import clear_expired_sessions; print(clear_expired_sessions.delay().id)"
+    queue = "from ops.tasks import clear_expired_sessions; print(clear_expired_sessions.delay().id)"
     try:
         migrated = run_once(jobs_image, environment, "python3", "manage.py", "migrate", options=options)
         assert migrated.returncode == 0, migrated.stderr

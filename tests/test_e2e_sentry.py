@@ -75,7 +75,7 @@ PLANTED_ENVIRONMENT_SECRETS = [
 PROJECT_VALUES_SENT_BACK = {
     f"comment{n}": f"see {value}" for n, value in enumerate(PLANTED_ENVIRONMENT_SECRETS)
 }
-# What the served project lets through beyond the defaults (core/allowlists.py): the
+# What the served project lets through beyond the defaults (observability/privacy/allowlists.py): the
 # controls, and the fields the secrets come back in.
 ALLOWED = {
     "SENTRY_ALLOWED_HEADERS": "X-Client-Version",

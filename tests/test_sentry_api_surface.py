@@ -23,7 +23,7 @@ DOCUMENTED = {
     "sentry_sdk.get_isolation_scope",
     "sentry_sdk.flush",
     "sentry_sdk.get_traceparent",
-    # The release, to tell sentry-sdk 2.x from 3.x where their APIs differ (core/sentry_compat.py).
+    # The release, to tell sentry-sdk 2.x from 3.x where their APIs differ (observability/compat.py).
     "sentry_sdk.VERSION",
     "sentry_sdk.integrations.django.DjangoIntegration",
     "sentry_sdk.integrations.logging.LoggingIntegration",
@@ -40,7 +40,7 @@ DOCUMENTED = {
 # Undocumented names a bake may still use, each with its reason.
 EXCEPTIONS = {
     "sentry_sdk.utils.BadDsn": "the exception sentry_sdk.init() raises for a malformed DSN; the SDK "
-    "exports it nowhere else, and core/sentry.py turns it into the one-line start-up error",
+    "exports it nowhere else, and observability/sentry.py turns it into the one-line start-up error",
 }
 
 

@@ -208,7 +208,7 @@ def test_under_asgi_errors_carry_their_request_and_concurrent_requests_their_own
     try:
         health = urllib.request.urlopen(url + "/api/health/", timeout=10)
         assert json.load(health) == {"status": "ok", "database": "ok"}
-        assert health.headers["Cache-Control"] == "no-store"  # core/health.py's answer, not the view's
+        assert health.headers["Cache-Control"] == "no-store"  # edge/health.py's answer, not the view's
         with ThreadPoolExecutor(len(customers)) as clients:
             statuses = list(clients.map(lambda c: request(f"{url}/tagged-failure/?customer={c}"), customers))
         wait_for(lambda: len(sentry.events()) >= len(customers), what="an event per request")

@@ -90,7 +90,7 @@ def test_template_changes_apply_to_an_edited_project_without_conflicts(
     template_repository, cruft_project, project_python
 ):
     # The team edits its own code...
-    views = cruft_project / "api" / "views.py"
+    views = cruft_project / "ops" / "views.py"
     views.write_text(
         views.read_text() + "\n\ndef ping(request):\n    return JsonResponse({'ping': 'pong'})\n"
     )

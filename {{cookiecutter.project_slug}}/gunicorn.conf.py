@@ -30,16 +30,16 @@ timeout = env.int("GUNICORN_TIMEOUT", default=30)
 graceful_timeout = env.int("GUNICORN_GRACEFUL_TIMEOUT", default=30)
 keepalive = 5
 
-# One JSON object per line on stdout, like the app's own lines (core/log_format.py):
+# One JSON object per line on stdout, like the app's own lines (observability/log_format.py):
 # gunicorn writes a request's decoded path and its user agent into its lines, and as
 # JSON a newline a client sends (%0A) stays inside its line instead of forging another.
-# The access line itself is logfmt, with the request id (core/request_id.py).
+# The access line itself is logfmt, with the request id (observability/request_id.py).
 access_log_format = (
     'remote=%(h)s method=%(m)s path="%(U)s" status=%(s)s bytes=%(B)s duration_us=%(D)s '
     'request_id=%({x-request-id}o)s user_agent="%(a)s"'
 )
 logconfig_dict = {
-    "formatters": {"json": {"()": "core.log_format.JsonFormatter"}},
+    "formatters": {"json": {"()": "observability.log_format.JsonFormatter"}},
     "handlers": {
         "stdout": {"class": "logging.StreamHandler", "stream": "ext://sys.stdout", "formatter": "json"}
     },

@@ -2,7 +2,7 @@
 routes, plus routes that queue its tasks the way the project's own views would, and
 routes that keep and read a session."""
 
-from api.tasks import clear_expired_sessions, send_email
+from ops.tasks import clear_expired_sessions, send_email
 from django.http import HttpRequest, JsonResponse
 from django.urls import include, path
 from jobs_tasks import hold_until_released

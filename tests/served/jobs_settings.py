@@ -9,7 +9,7 @@ ROOT_URLCONF = "jobs_routes"
 CELERY_IMPORTS = ["jobs_tasks"]
 
 # Celery's documented way to change a task's options without editing it.
-CELERY_TASK_ANNOTATIONS = {"api.tasks.send_email": {"max_retries": 2}}
+CELERY_TASK_ANNOTATIONS = {"ops.tasks.send_email": {"max_retries": 2}}
 CELERY_BEAT_SCHEDULE = {
     name: {**entry, "schedule": crontab(minute="*")}
     for name, entry in CELERY_BEAT_SCHEDULE.items()  # noqa: F405

@@ -1,17 +1,29 @@
-{%- if cookiecutter.api_framework == "drf" -%}
+"""/api/: the operational routes, then each resource's{% if cookiecutter.api_framework != "none" %}, and the OpenAPI schema and docs
+page while API_DOCS_ENABLED is true{% endif %}."""
+
+{% if cookiecutter.api_framework != "none" -%}
 from django.conf import settings
 {% endif -%}
-from django.urls import path
-{%- if cookiecutter.api_framework == "drf" %}
+from django.urls import include, path
+{%- if cookiecutter.api_framework == "ninja" %}
+from ninja import NinjaAPI
+
+from notes.api import router as notes_router
+
+# One NinjaAPI, a Router per resource (docs/api.md). Its docs page is Swagger UI from
+# django-ninja's own static files, no CDN.
+api = NinjaAPI(
+    title=settings.PROJECT_NAME,
+    urls_namespace="api",
+    openapi_url="/openapi.json" if settings.API_DOCS_ENABLED else None,
+    docs_url="/docs/",
+)
+api.add_router("/notes/", notes_router)
+{%- elif cookiecutter.api_framework == "drf" %}
 from drf_spectacular.views import SpectacularJSONAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import SimpleRouter
-{%- endif %}
 
-from api import views
-{%- if cookiecutter.api_framework == "ninja" %}
-from api.api import api
-{%- elif cookiecutter.api_framework == "drf" %}
-from api.viewsets import NoteViewSet
+from notes.views import NoteViewSet
 
 # One router for every viewset: register the next resource here (docs/api.md).
 router = SimpleRouter(use_regex_path=False)
@@ -19,10 +31,8 @@ router.register("notes", NoteViewSet)
 {%- endif %}
 
 urlpatterns = [
-    path("health/", views.health, name="health"),
-    path("sentry-debug/", views.sentry_debug, name="sentry-debug"),
+    path("", include("ops.urls")),
 {%- if cookiecutter.api_framework == "ninja" %}
-    # The NinjaAPI's routes, its schema and docs among them (api/api.py).
     path("", api.urls),
 {%- elif cookiecutter.api_framework == "drf" %}
     *router.urls,
@@ -30,8 +40,8 @@ urlpatterns = [
 ]
 {%- if cookiecutter.api_framework == "drf" %}
 
-# The OpenAPI schema and the docs page: Swagger UI from drf-spectacular-sidecar's static
-# files (no CDN), its settings in a script file of its own (so a strict CSP allows it).
+# Swagger UI from drf-spectacular-sidecar's static files (no CDN), its settings in a
+# script file of its own (so a strict CSP allows it).
 if settings.API_DOCS_ENABLED:
     urlpatterns += [
         path("openapi.json", SpectacularJSONAPIView.as_view(), name="openapi-json"),

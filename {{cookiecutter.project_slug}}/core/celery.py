@@ -14,8 +14,7 @@ from typing import Any
 
 from celery import Celery, signals
 
-from core.env import bad_value, env
-from core.privacy import mask_url_passwords
+from core.env import bad_value, env, mask_url_passwords
 
 # A worker is a deployed process, like a server loading core/wsgi.py: production
 # settings unless DJANGO_SETTINGS_MODULE says otherwise (`make worker` says development).

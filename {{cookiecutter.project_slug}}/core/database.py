@@ -5,8 +5,7 @@ from typing import Any
 import environ
 from django.core.exceptions import ImproperlyConfigured
 
-from core.env import env
-from core.privacy import mask_url_passwords
+from core.env import env, mask_url_passwords
 
 PROJECT_SLUG = "{{ cookiecutter.project_slug }}"
 EXAMPLE_URL = f"postgres://{PROJECT_SLUG}:password@127.0.0.1:5432/{PROJECT_SLUG}"

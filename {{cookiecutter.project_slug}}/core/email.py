@@ -7,8 +7,7 @@ from typing import Any
 import environ
 from django.core.exceptions import ImproperlyConfigured
 
-from core.env import bad_value, env
-from core.privacy import mask_url_passwords
+from core.env import bad_value, env, mask_url_passwords
 
 EXAMPLE_URL = "smtp+tls://user:password@smtp.example.com:587"
 # Prints each message on the console instead of sending it: development's default.

@@ -15,7 +15,7 @@ from django.test import RequestFactory
 from django.test.client import MULTIPART_CONTENT
 from sentry_sdk.transport import Transport
 
-from core.sentry import init_sentry
+from observability.sentry import init_sentry
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 

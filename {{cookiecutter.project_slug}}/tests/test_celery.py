@@ -8,7 +8,7 @@ import pytest
 from celery import signals
 from django.core import mail
 
-from api.tasks import clear_expired_sessions, send_email
+from ops.tasks import clear_expired_sessions, send_email
 from tests.conftest import DEPLOYED_ENVIRONMENT, run_project
 
 pytestmark = pytest.mark.django_db
@@ -129,7 +129,7 @@ def test_a_failing_task_is_one_event_after_its_last_retry(start_sentry, unreacha
     assert isinstance(result.result, ConnectionRefusedError)
     assert len(retries) == send_email.max_retries == 5
     [event] = transport.events
-    assert event["extra"]["celery-job"]["task_name"] == "api.tasks.send_email"
+    assert event["extra"]["celery-job"]["task_name"] == "ops.tasks.send_email"
     assert "kwargs" not in event["extra"]["celery-job"]  # the frames show them, scrubbed
     assert event["exception"]["values"][-1]["type"] == "ConnectionRefusedError"
     sent = transport.sent_bytes.decode()

@@ -7,7 +7,7 @@ from django.contrib.auth.models import User
 from django.db import connection
 from django.test import Client, RequestFactory
 
-from api.models import Note
+from notes.models import Note
 from tests.conftest import WsgiClient
 
 {%- if cookiecutter.api_framework == "ninja" %}
@@ -187,7 +187,7 @@ def test_an_unhandled_error_is_one_event_named_by_its_route(start_sentry, note):
     # A real failure, as a lost table or a broken migration gives: the query fails.
     # The test's transaction brings the table back.
     with connection.cursor() as cursor:
-        cursor.execute("DROP TABLE api_note")
+        cursor.execute("DROP TABLE notes_note")
 
     status, _ = WsgiClient().get(f"/api/notes/{note.pk}/")
 

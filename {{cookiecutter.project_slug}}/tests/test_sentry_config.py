@@ -4,7 +4,7 @@ import pytest
 import sentry_sdk
 from django.core.exceptions import ImproperlyConfigured
 
-from core.sentry import init_sentry, sentry_options
+from observability.sentry import init_sentry
 from tests.conftest import TEST_DSN, run_project
 
 
@@ -73,32 +73,23 @@ def test_unknown_log_event_level_stops_start_up(monkeypatch):
 @pytest.mark.parametrize(
     "rate, expected", [("0", 0.0), ("1", 1.0), (".5", 0.5), ("1e-1", 0.1), (" 0.25 ", 0.25)]
 )
-def test_good_sample_rates_are_accepted(monkeypatch, rate, expected):
-    monkeypatch.setenv("SENTRY_DSN", TEST_DSN)
-    monkeypatch.setenv("SENTRY_TRACES_SAMPLE_RATE", rate)
+def test_good_sample_rates_are_accepted(start_sentry, rate, expected):
+    start_sentry("development", SENTRY_TRACES_SAMPLE_RATE=rate)
 
-    options = sentry_options("development")
-
-    assert options is not None and options["traces_sample_rate"] == expected
+    assert sentry_sdk.get_client().options["traces_sample_rate"] == expected
 
 
 @pytest.mark.parametrize("settings_environment", ["development", "staging", "production"])
-def test_environment_defaults_to_the_settings_module(monkeypatch, settings_environment):
-    monkeypatch.setenv("SENTRY_DSN", TEST_DSN)
-    monkeypatch.setenv("SENTRY_ENVIRONMENT", "")
+def test_environment_defaults_to_the_settings_module(start_sentry, settings_environment):
+    start_sentry(settings_environment, SENTRY_ENVIRONMENT="")
 
-    options = sentry_options(settings_environment)
-
-    assert options is not None and options["environment"] == settings_environment
+    assert sentry_sdk.get_client().options["environment"] == settings_environment
 
 
-def test_release_comes_from_sentry_release(monkeypatch):
-    monkeypatch.setenv("SENTRY_DSN", TEST_DSN)
-    monkeypatch.setenv("SENTRY_RELEASE", "backend@1.2.3")
+def test_release_comes_from_sentry_release(start_sentry):
+    start_sentry("production", SENTRY_RELEASE="backend@1.2.3")
 
-    options = sentry_options("production")
-
-    assert options is not None and options["release"] == "backend@1.2.3"
+    assert sentry_sdk.get_client().options["release"] == "backend@1.2.3"
 
 
 @pytest.mark.parametrize("variable", ["SENTRY_TRUST_INCOMING_TRACES", "SENTRY_SEND_PERSONAL_DATA"])

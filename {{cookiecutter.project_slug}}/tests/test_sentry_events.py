@@ -15,7 +15,7 @@ import sentry_sdk
 from core.wsgi import application
 from tests.conftest import WsgiClient
 
-logger = logging.getLogger("api")
+logger = logging.getLogger("ops")
 
 
 def request_debug_route(live_server, form=None, headers=None):

@@ -10,10 +10,10 @@ import sentry_sdk
 from django.http import HttpResponse
 from django.urls import path
 
-from core.log_format import JsonFormatter
-from core.sentry import init_sentry
+from observability.log_format import JsonFormatter
+from observability.sentry import init_sentry
 
-logger = logging.getLogger("api")
+logger = logging.getLogger("ops")
 
 
 def logging_view(request):

@@ -15,10 +15,11 @@ from django.http import HttpResponse
 from django.urls import path
 from django.views.decorators.csrf import csrf_exempt
 
-from core.allowlists import allowlists_from_environment
-from core.privacy import PrivacyFilter, looks_like_credential, mask_url_passwords, name_kind, project_secrets
+from core.env import mask_url_passwords
+from observability.privacy.allowlists import allowlists_from_environment
+from observability.privacy.filter import PrivacyFilter, looks_like_credential, name_kind, project_secrets
 
-logger = logging.getLogger("api")
+logger = logging.getLogger("ops")
 
 # The project's own secrets, as a deployment's environment holds them: some under names
 # that mark a secret, most under names no list could hold.

@@ -94,7 +94,7 @@ def test_a_security_warning_is_still_a_breadcrumb_of_the_next_real_error(start_s
     transport = start_sentry()
 
     logging.getLogger("django.security.csrf").warning("Forbidden (CSRF cookie not set.): /form/")
-    logging.getLogger("api").error("a real error")
+    logging.getLogger("ops").error("a real error")
 
     [event] = transport.events
     assert "Forbidden (CSRF cookie not set.): /form/" in [
@@ -129,7 +129,7 @@ def test_a_request_in_a_charset_django_cannot_decode_is_a_400_a_log_line_and_no_
 
     assert status == 400
     assert transport.events == []
-    assert [record.name for record in caplog.records] == ["core.request_charset"]
+    assert [record.name for record in caplog.records] == ["edge.charset"]
     assert served.get("/broken/")[0] == 500
     assert len(transport.events) == 1
 
@@ -176,7 +176,7 @@ def test_a_session_cookie_that_cannot_be_a_key_is_no_session_and_no_event(
     assert answer == (200, b"visits=0")
     assert not [query for query in queries if "\x00" in query["sql"]]
     assert transport.events == []
-    assert "core.session_cookie" in [record.name for record in caplog.records]
+    assert "edge.session_cookie" in [record.name for record in caplog.records]
     assert served.get("/broken/")[0] == 500
     assert len(transport.events) == 1
 

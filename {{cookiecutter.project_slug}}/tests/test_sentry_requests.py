@@ -14,7 +14,7 @@ from django.views.decorators.csrf import csrf_exempt
 
 from core.wsgi import application
 
-logger = logging.getLogger("api")
+logger = logging.getLogger("ops")
 
 TRACE_ID = "771a43a4192642f0b136d5159a501700"
 PARENT_SPAN_ID = "b0e6f15b45c36b12"

@@ -43,16 +43,19 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",  # the docs page's static files
 {%- endif %}
-    "api",
+    "ops",
+{%- if cookiecutter.api_framework != "none" %}
+    "notes",
+{%- endif %}
 ]
 
 # https://docs.djangoproject.com/en/5.2/topics/http/middleware/
 MIDDLEWARE = [
     # First, so every later middleware's log lines and Sentry events carry the id.
-    "core.request_id.RequestIdMiddleware",
+    "observability.request_id.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
-    # Only a cookie that could hold a session key reaches Django's (core/session_cookie.py).
-    "core.session_cookie.SessionCookieMiddleware",
+    # Only a cookie that could hold a session key reaches Django's (edge/session_cookie.py).
+    "edge.session_cookie.SessionCookieMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -125,11 +128,11 @@ LOGGING: dict[str, Any] = {
     "version": 1,
     "disable_existing_loggers": False,
     "filters": {
-        "request_id": {"()": "core.request_id.RequestIdLogFilter"},
+        "request_id": {"()": "observability.request_id.RequestIdLogFilter"},
     },
     "formatters": {
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
-        "json": {"()": "core.log_format.JsonFormatter"},
+        "json": {"()": "observability.log_format.JsonFormatter"},
     },
     "handlers": {
         "console": {
@@ -174,11 +177,11 @@ SPECTACULAR_SETTINGS = {
 }
 {%- endif %}
 
-# The route that raises on purpose to prove Sentry receives errors (api.views).
+# The route that raises on purpose to prove Sentry receives errors (ops/views.py).
 SENTRY_DEBUG_ROUTE_ENABLED = True
 
-# Whether a caller's sentry-trace and baggage headers reach Sentry (core.sentry.
-# TRACE_HEADERS): only when every caller is the project's own (docs/sentry.md).
+# Whether a caller's sentry-trace and baggage headers reach Sentry (edge/trace_headers.py):
+# only when every caller is the project's own (docs/sentry.md).
 SENTRY_TRUST_INCOMING_TRACES = read_bool("SENTRY_TRUST_INCOMING_TRACES")
 {%- if cookiecutter.background_jobs == "celery" %}
 
@@ -200,7 +203,7 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=300)
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     # Redis gives a task nobody acknowledged to another worker after this many seconds.
-    # It must outlast the longest task and the longest retry countdown (api/tasks.py), or
+    # It must outlast the longest task and the longest retry countdown (ops/tasks.py), or
     # a slow task runs twice at once; it is also how long a killed worker's task waits.
     "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600),
     # A Redis that stops answering without closing the connection (a failover, a NAT
@@ -222,7 +225,7 @@ CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 # What `celery beat` queues, in UTC; each entry is a Sentry Crons monitor (docs/sentry.md).
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, Any]] = {
     "clear-expired-sessions": {
-        "task": "api.tasks.clear_expired_sessions",
+        "task": "ops.tasks.clear_expired_sessions",
         "schedule": crontab(hour=3, minute=0),
     },
 }

@@ -1,7 +1,7 @@
 """Your laptop: debug on, a throwaway key, and it starts with no .env at all."""
 
 from core.env import env
-from core.sentry import init_sentry
+from observability.sentry import init_sentry
 
 from .base import *  # noqa: F403
 

@@ -1,7 +1,7 @@
 """The live service."""
 
 from core.env import env{% if cookiecutter.api_framework != 'none' %}, read_bool{% endif %}
-from core.sentry import init_sentry
+from observability.sentry import init_sentry
 
 from .deployed import *  # noqa: F403
 

@@ -1,7 +1,7 @@
 """The pre-production server: configured like production, debug route on for smoke tests."""
 
 from core.env import env
-from core.sentry import init_sentry
+from observability.sentry import init_sentry
 
 from .deployed import *  # noqa: F403
 

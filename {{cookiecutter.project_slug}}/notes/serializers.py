@@ -2,7 +2,7 @@
 
 from rest_framework import serializers
 
-from api.models import Note
+from notes.models import Note
 
 
 class NoteSerializer(serializers.ModelSerializer[Note]):

@@ -16,7 +16,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from sentry_sdk.envelope import Envelope
 from sentry_sdk.transport import Transport
 
-from core.sentry import init_sentry, sentry_options
+from observability.config import read_config
+from observability.sentry import init_sentry
 
 
 class AnswerRecordingTransport(Transport):
@@ -83,13 +84,13 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: str, timeout: float, **options: Any) -> None:
-        sentry = sentry_options(settings.ENVIRONMENT)
-        if sentry is None:
+        config = read_config(settings.ENVIRONMENT)
+        if not config.dsn:
             raise CommandError(
                 "SENTRY_DSN is empty, so Sentry is off; set it in .env, "
                 "for example SENTRY_DSN=https://<key>@o123.ingest.sentry.io/456"
             )
-        transport = AnswerRecordingTransport(sentry["dsn"], timeout)
+        transport = AnswerRecordingTransport(config.dsn, timeout)
         init_sentry(settings.ENVIRONMENT, transport=transport)
 
         message_id = sentry_sdk.capture_message("sentry_check: test message")
@@ -103,5 +104,5 @@ class Command(BaseCommand):
             raise CommandError(f"Sentry at {transport.server} {problem}")
         self.stdout.write(
             f"Sentry at {transport.server} accepted both test events (project {transport.project_id}, "
-            f"environment {sentry['environment']}): message {message_id}, exception {exception_id}"
+            f"environment {config.environment}): message {message_id}, exception {exception_id}"
         )

@@ -4,7 +4,7 @@ Queue one from anywhere with its keyword arguments, for example
 `send_email.delay(to_email="ada@example.com", subject="Welcome", body="...")`.
 Keyword arguments only, so that a parameter added later cannot change the meaning of
 messages already queued. A failed task's frames reach Sentry with their variables,
-cleaned by core.privacy (by name, known secrets and email addresses): pass ids rather
+cleaned by observability/privacy (by name, known secrets and email addresses): pass ids rather
 than secrets, such as a password-reset link, which no rule can recognise.
 
 Tasks are acknowledged late (core/settings/base.py), so a task may run twice when a

@@ -1,8 +1,8 @@
-"""The example resource in Django's admin, at /admin/api/note/."""
+"""The example resource in Django's admin, at /admin/notes/note/."""
 
 from django.contrib import admin
 
-from api.models import Note
+from notes.models import Note
 
 
 @admin.register(Note)

@@ -1,4 +1,4 @@
-"""The first API routes: a health probe, and a route that fails on purpose for Sentry."""
+"""The operational routes: the health probe, and a route that fails on purpose for Sentry."""
 
 import logging
 
@@ -7,7 +7,7 @@ from django.http import Http404, HttpRequest, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET
 
-from core.health import health_status
+from edge.health import health_status
 
 logger = logging.getLogger(__name__)
 
@@ -15,7 +15,7 @@ logger = logging.getLogger(__name__)
 @require_GET
 def health(request: HttpRequest) -> JsonResponse:
     """The health probe through Django, for the test client and any server that does
-    not load core.wsgi; servers that do answer it in core/wsgi.py without Django's
+    not load core.wsgi; servers that do answer it in edge/health.py without Django's
     middleware. Reachable over plain HTTP in production (SECURE_REDIRECT_EXEMPT)."""
     status, payload = health_status()
     return JsonResponse(payload, status=status)

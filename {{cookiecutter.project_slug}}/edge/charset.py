@@ -1,5 +1,5 @@
 """Requests whose Content-Type names a charset outside ACCEPTED_CHARSETS are answered
-400 before Django (core/wsgi.py, core/asgi.py).
+400 before Django (edge/wsgi.py, edge/asgi.py).
 
 Django decodes the query string and form fields with whatever codec a client's
 Content-Type names (`charset=`, or a parameter encoded as RFC 2231 `name*=charset''...`),
@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 
 import sentry_sdk
 
-from core.health import Receive, Scope, Send
+from edge.types import Receive, Scope, Send
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIEnvironment

@@ -16,7 +16,7 @@ from ninja.pagination import PageNumberPagination, paginate
 from ninja.security import django_auth
 from pydantic import AfterValidator
 
-from api.models import Note
+from notes.models import Note
 
 router = Router(tags=["notes"])
 

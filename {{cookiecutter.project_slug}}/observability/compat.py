@@ -1,6 +1,6 @@
 """What differs between sentry-sdk 2.x (locked) and 3.x, in the one place it differs.
 
-Everything else in core.sentry is written once for both: spans are streamed on both
+Everything else in observability/sentry.py is written once for both: spans are streamed on both
 (trace_lifecycle="stream"), so before_send_span and traces_sampler see the same spans,
 and no option or module that 3.x removes is used. What is left is the logging API,
 whose names 3.x gives new meanings. Once the project requires sentry-sdk 3, the 3.x

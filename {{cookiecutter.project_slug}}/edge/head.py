@@ -1,8 +1,8 @@
 """HEAD requests answered with the headers a GET would have, and no body (RFC 9110 9.3.2).
 
 Django's handlers answer HEAD like GET, body included; gunicorn drops that body and logs
-a warning for each such request, which any client can send to any path. core/wsgi.py
-and core/asgi.py pass Django's answer through these, so no server has a body to drop.
+a warning for each such request, which any client can send to any path. edge/wsgi.py
+and edge/asgi.py pass Django's answer through these, so no server has a body to drop.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
-from core.health import Send
+from edge.types import Send
 
 
 class HeadersOnly:

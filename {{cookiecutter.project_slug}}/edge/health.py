@@ -1,5 +1,5 @@
-"""The health probe, answered before Django's middleware and Sentry (core/wsgi.py and
-core/asgi.py).
+"""The health probe, answered before Django's middleware and Sentry (edge/wsgi.py and
+edge/asgi.py).
 
 Load balancers call it every few seconds from every node. It carries nothing worth
 tracing or reporting, so it skips the request stack, and with it anything a client
@@ -13,8 +13,7 @@ from __future__ import annotations
 import functools
 {% endif -%}
 import json
-from collections.abc import Awaitable, Callable, Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 {% if cookiecutter.background_jobs == "celery" -%}
 import redis
@@ -29,10 +28,7 @@ from django.db import DatabaseError, close_old_connections, connection
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIEnvironment
 
-# An ASGI application's arguments, as Django's own ASGI handler takes them.
-Scope = dict[str, Any]
-Receive = Callable[[], Awaitable[dict[str, Any]]]
-Send = Callable[[Mapping[str, Any]], Awaitable[None]]
+    from edge.types import Receive, Scope, Send
 
 HEALTH_PATH = "/api/health/"
 

@@ -9,8 +9,8 @@ without a session or the CSRF token, 404 for a note that does not exist.
 from rest_framework import viewsets
 from rest_framework.filters import OrderingFilter
 
-from api.models import Note
-from api.serializers import NoteSerializer
+from notes.models import Note
+from notes.serializers import NoteSerializer
 
 
 class NoteViewSet(viewsets.ModelViewSet[Note]):

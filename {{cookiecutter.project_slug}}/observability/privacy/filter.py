@@ -40,7 +40,8 @@ from typing import Any
 
 from django.http import HttpRequest
 
-from core.allowlists import Allowlists
+from core.env import mask_url_passwords
+from observability.privacy.allowlists import Allowlists
 
 # An event, span or log as the SDK hands it over, in JSON types, and its hint.
 Event = dict[str, Any]
@@ -213,36 +214,6 @@ def project_secrets(environ: Mapping[str, str], not_secret: frozenset[str]) -> l
 
 
 # --- Credentials in text ---------------------------------------------------------------
-
-URL_SCHEME_END = "://"
-# Where a bare user:password@ can start when no scheme:// says so.
-URL_PIECE_START = re.compile(r"[/?#=,;(]")
-# A run of text that can hold a URL, from white space or a quote to the next, holding @.
-URL_CANDIDATE = re.compile(r"(?<![^\s'\"])[^\s'\"]*@[^\s'\"]*")
-PORT = re.compile(r"\d+(?:[/?#]|$)")
-
-
-def _mask_url_password(match: re.Match[str]) -> str:
-    text = match[0]
-    at = text.rfind("@")
-    head = text[:at]
-    scheme_end = head.find(URL_SCHEME_END)
-    if scheme_end >= 0:
-        start = scheme_end + len(URL_SCHEME_END)
-    else:
-        starts = [found.end() for found in URL_PIECE_START.finditer(head)]
-        start = starts[-1] if starts else 0
-    colon = head.find(":", start)
-    if colon < 0 or "/" in head[start:colon] or PORT.match(head, colon + 1):
-        return text  # no user:password, or host:port
-    return f"{text[: colon + 1]}{SCRUBBED}{text[at:]}"
-
-
-def mask_url_passwords(text: str) -> str:
-    """user:password@host, after scheme:// or not (a mistyped URL holds a password too),
-    the password taken up to the URL's last @, so one holding "@", "/" or ":" goes whole."""
-    return URL_CANDIDATE.sub(_mask_url_password, text) if "@" in text else text
-
 
 # A value: quoted (to its closing quote, or to the end of the text when none closes it,
 # so a value cut short goes whole), bracketed (a list, tuple, set or dict up to the first
@@ -526,6 +497,25 @@ class PrivacyFilter:
         # breadcrumb) and from event to event (modules, messages, the same attribute
         # names and values on every span): each is scrubbed once, its secrets included.
         self.scrub_read_string = functools.lru_cache(maxsize=SCRUBBED_STRINGS_CACHED)(self._scrub_read_string)
+
+    @classmethod
+    def from_environment(cls, allowlists: Allowlists, personal_data: bool) -> "PrivacyFilter":
+        """A filter that knows this process's secrets: its environment's credentials."""
+        return cls(project_secrets(os.environ, allowlists.not_secret_variables), allowlists, personal_data)
+
+    @property
+    def allowed_headers(self) -> list[str]:
+        return sorted(self.allowlists.request_headers)
+
+    @property
+    def allowed_query_parameters(self) -> list[str]:
+        return sorted(self.allowlists.query_parameters)
+
+    @property
+    def max_value_length(self) -> int:
+        """Where the SDK cuts strings: far enough past MAX_TEXT that no secret across
+        the filter's own cut arrives half."""
+        return MAX_TEXT + self.longest_secret
 
     # --- The three kinds of telemetry -------------------------------------------------
 

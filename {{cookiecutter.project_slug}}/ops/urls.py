@@ -1,0 +1,8 @@
+from django.urls import path
+
+from ops import views
+
+urlpatterns = [
+    path("health/", views.health, name="health"),
+    path("sentry-debug/", views.sentry_debug, name="sentry-debug"),
+]
