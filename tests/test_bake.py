@@ -70,8 +70,8 @@ EXAMPLE_RESOURCE_FILES = [
     "notes/admin.py",
     "notes/migrations/0001_initial.py",
     "docs/api.md",
-    "tests/test_notes_api.py",
-    "tests/test_api_docs.py",
+    "tests/notes/test_api.py",
+    "tests/api/test_docs.py",
 ]
 
 

@@ -2,6 +2,9 @@
 the project in a fresh process under any settings module."""
 
 import os
+{%- if cookiecutter.background_jobs == "celery" %}
+import socket
+{%- endif %}
 import subprocess
 import sys
 from pathlib import Path
@@ -146,11 +149,33 @@ class WsgiClient:
 
 
 @pytest.fixture
-def module_client(settings, request):
-    """A WsgiClient for the urlpatterns of the test module that asks for it."""
+def wsgi_client(settings, request):
+    """A WsgiClient for the urlpatterns of the test module that asks for it (pytest-django's
+    own `client` skips the WSGI handler, and with it what Sentry instruments)."""
     settings.ROOT_URLCONF = request.module.__name__
     settings.ALLOWED_HOSTS = ["testserver"]
     return WsgiClient()
+
+
+@pytest.fixture
+def served_client(wsgi_client):
+    """The same, through core.wsgi as a server calls it: edge/ first, then Django."""
+    from core.wsgi import application
+
+    wsgi_client.application = application
+    return wsgi_client
+
+
+{%- if cookiecutter.background_jobs == "celery" %}
+
+
+@pytest.fixture
+def closed_port():
+    """A loopback port nothing listens on: connecting to it is refused at once."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+{%- endif %}
 
 
 def clean_environment(**variables):
@@ -174,3 +199,11 @@ def run_project(args, settings_module, cwd=PROJECT_DIR, timeout=120, **variables
         text=True,
         timeout=timeout,
     )
+
+
+def run_django(code, settings_module, **variables):
+    """Run `code` after django.setup() in a fresh process under `settings_module`, and
+    return the last line it printed (the app's own log lines go to stdout too)."""
+    result = run_project(["-c", "import django\ndjango.setup()\n" + code], settings_module, **variables)
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip().splitlines()[-1]

@@ -148,9 +148,9 @@ urlpatterns = [
 
 
 @pytest.fixture
-def client(settings, module_client):
+def client(settings, wsgi_client):
     settings.SECRET_KEY = PROJECT_SECRETS["SECRET_KEY"]
-    return module_client
+    return wsgi_client
 
 
 @pytest.fixture

@@ -4,16 +4,12 @@ Requests go over real HTTP to a live server, so they pass through the same WSGI
 handler, headers and cookies as in production.
 """
 
-import json
 import logging
 import urllib.error
 import urllib.parse
 import urllib.request
 
 import sentry_sdk
-
-from core.wsgi import application
-from tests.conftest import WsgiClient
 
 logger = logging.getLogger("ops")
 
@@ -116,41 +112,3 @@ def test_request_secrets_and_personal_data_are_never_sent(start_sentry, live_ser
     assert event["request"]["data"]["comment"] == "visible-comment"
     assert event["request"]["data"]["password"] == "[Filtered]"
     assert event["request"]["url"].endswith("/api/sentry-debug/")
-
-
-def call_wsgi_application(path):
-    """Serve one request through the project's WSGI entry point (core.wsgi)."""
-    return WsgiClient(application).get(path)
-
-
-def test_traces_follow_the_sample_rate(start_sentry, db):
-    transport = start_sentry(SENTRY_TRACES_SAMPLE_RATE="1")
-
-    call_wsgi_application("/api/sentry-debug/?log=warning")
-
-    [trace] = transport.segments()
-    assert (trace["name"], trace["attributes"]["sentry.op"]) == ("/api/sentry-debug/", "http.server")
-
-
-def test_traces_are_off_at_rate_zero(start_sentry, db):
-    transport = start_sentry(SENTRY_TRACES_SAMPLE_RATE="0")
-
-    call_wsgi_application("/api/sentry-debug/?log=warning")
-
-    assert transport.spans == []
-
-
-# transactional_db: the probe closes unusable connections as a request would, and a
-# connection inside the test's transaction looks unusable to PostgreSQL's backend.
-def test_health_probes_bypass_sentry_even_at_rate_one_and_with_a_sampled_trace_header(
-    start_sentry, transactional_db, settings
-):
-    settings.SENTRY_TRUST_INCOMING_TRACES = True
-    transport = start_sentry(SENTRY_TRACES_SAMPLE_RATE="1")
-
-    status, body = WsgiClient(application).get(
-        "/api/health/", headers={"sentry-trace": "771a43a4192642f0b136d5159a501700-b0e6f15b45c36b12-1"}
-    )
-
-    assert (status, json.loads(body)) == (200, {"status": "ok", "database": "ok"})
-    assert transport.envelopes == []

@@ -6,7 +6,7 @@ import re
 import pytest
 from openapi_spec_validator import validate
 
-from tests.conftest import DEPLOYED_ENVIRONMENT, run_project
+from tests.conftest import DEPLOYED_ENVIRONMENT, run_django
 {%- if cookiecutter.api_framework == "ninja" %}
 
 DETAIL = "/api/notes/{note_id}/"
@@ -23,8 +23,6 @@ EXAMPLE_OPERATIONS = {
 }
 
 SCHEMA_STATUS = """
-import django
-django.setup()
 from django.test import Client
 print(Client().get("/api/openapi.json", secure=True).status_code)
 """
@@ -50,9 +48,7 @@ def test_the_docs_page_loads_its_scripts_and_styles_from_this_server(client):
 
 
 def schema_status(settings_module, **variables):
-    result = run_project(["-c", SCHEMA_STATUS], settings_module, **DEPLOYED_ENVIRONMENT, **variables)
-    assert result.returncode == 0, result.stderr
-    return result.stdout.strip().splitlines()[-1]
+    return run_django(SCHEMA_STATUS, settings_module, **DEPLOYED_ENVIRONMENT, **variables)
 
 
 @pytest.mark.parametrize("settings_module", ["development", "staging"])

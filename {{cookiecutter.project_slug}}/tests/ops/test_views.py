@@ -2,11 +2,9 @@
 
 import pytest
 
-from tests.conftest import DEPLOYED_ENVIRONMENT, run_project
+from tests.conftest import DEPLOYED_ENVIRONMENT, run_django
 
 REQUEST_DEBUG_ROUTE = """
-import django
-django.setup()
 from django.test import Client
 try:
     print(Client().get("/api/sentry-debug/", secure=True).status_code)
@@ -16,10 +14,7 @@ except ZeroDivisionError:
 
 
 def debug_route_outcome(settings_module, **variables):
-    result = run_project(["-c", REQUEST_DEBUG_ROUTE], settings_module, **DEPLOYED_ENVIRONMENT, **variables)
-    assert result.returncode == 0, result.stderr
-    # The last line: the app's own log lines go to stdout too.
-    return result.stdout.strip().splitlines()[-1]
+    return run_django(REQUEST_DEBUG_ROUTE, settings_module, **DEPLOYED_ENVIRONMENT, **variables)
 
 
 @pytest.mark.parametrize("settings_module", ["development", "staging"])

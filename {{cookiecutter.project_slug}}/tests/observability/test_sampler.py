@@ -1,16 +1,12 @@
-"""Which requests are traced (core.sentry.traces_sampler), what a traced request sends as
+"""Which requests are traced (observability/sampler.py), what a traced request sends as
 streamed spans, and profiling: read from the envelopes the SDK handed its transport."""
 
 import time
 
 import pytest
-import sentry_sdk
 from django.db import connection
 from django.http import HttpResponse
 from django.urls import path
-
-from core.wsgi import application
-from tests.conftest import WsgiClient
 
 
 def busy_view(request):
@@ -33,53 +29,34 @@ urlpatterns = [
 ]
 
 
-@pytest.fixture
-def client(module_client):
-    return module_client
-
-
 def traced_paths(transport):
     return [span["attributes"]["url.path"] for span in transport.segments()]
 
 
 @pytest.mark.django_db
-def test_a_view_is_traced_and_what_says_nothing_of_the_code_is_not(start_sentry, client):
+def test_a_view_is_traced_and_what_says_nothing_of_the_code_is_not(start_sentry, wsgi_client):
     transport = start_sentry(SENTRY_TRACES_SAMPLE_RATE="1")
 
-    client.get("/static/app.css")
-    client.generic("HEAD", "/plain/")
-    client.generic("OPTIONS", "/plain/")
-    client.get("/api/health/")
-    client.get("/plain/")
+    wsgi_client.get("/static/app.css")
+    wsgi_client.generic("HEAD", "/plain/")
+    wsgi_client.generic("OPTIONS", "/plain/")
+    wsgi_client.get("/api/health/")
+    wsgi_client.get("/plain/")
 
     assert traced_paths(transport) == ["/plain/"]
 
 
 @pytest.mark.django_db
-def test_a_librarys_span_outside_any_request_starts_no_trace(start_sentry, client):
+def test_a_librarys_span_outside_any_request_starts_no_trace(start_sentry, wsgi_client):
     transport = start_sentry(SENTRY_TRACES_SAMPLE_RATE="1")
 
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
-    client.get("/plain/")
+    wsgi_client.get("/plain/")
 
     [segment] = transport.segments()
     assert segment["name"] == "/plain/"
     assert all(span["trace_id"] == segment["trace_id"] for span in transport.spans)
-
-
-# transactional_db: the probe closes unusable connections as a request would.
-def test_health_probes_send_nothing_and_leave_no_breadcrumb(start_sentry, transactional_db):
-    transport = start_sentry(SENTRY_TRACES_SAMPLE_RATE="1")
-    sentry_sdk.get_isolation_scope().clear_breadcrumbs()  # what earlier tests left
-
-    for _ in range(3):
-        assert WsgiClient(application).get("/api/health/")[0] == 200
-    sentry_sdk.capture_message("outside any request")
-
-    [event] = transport.events
-    assert (event.get("breadcrumbs") or {}).get("values", []) == []
-    assert transport.spans == []
 
 
 def wait_for_profile_chunks(transport, seconds=10):
@@ -92,10 +69,10 @@ def wait_for_profile_chunks(transport, seconds=10):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("rate", ["1", "0"])
-def test_traced_requests_are_profiled_once_a_profile_rate_is_set(start_sentry, client, rate):
+def test_traced_requests_are_profiled_once_a_profile_rate_is_set(start_sentry, wsgi_client, rate):
     transport = start_sentry(SENTRY_TRACES_SAMPLE_RATE="1", SENTRY_PROFILE_SESSION_SAMPLE_RATE=rate)
 
-    client.get("/busy/")
+    wsgi_client.get("/busy/")
 
     [segment] = transport.segments()
     profiler_id = segment["attributes"].get("sentry.profiler_id")
@@ -105,3 +82,20 @@ def test_traced_requests_are_profiled_once_a_profile_rate_is_set(start_sentry, c
     [chunk, *_] = wait_for_profile_chunks(transport)
     assert chunk["profiler_id"] == profiler_id
     assert "busy_view" in {frame.get("function") for frame in chunk["profile"]["frames"]}
+
+
+def test_traces_follow_the_sample_rate(start_sentry, served_client, db):
+    transport = start_sentry(SENTRY_TRACES_SAMPLE_RATE="1")
+
+    served_client.get("/plain/")
+
+    [trace] = transport.segments()
+    assert (trace["name"], trace["attributes"]["sentry.op"]) == ("/plain/", "http.server")
+
+
+def test_traces_are_off_at_rate_zero(start_sentry, served_client, db):
+    transport = start_sentry(SENTRY_TRACES_SAMPLE_RATE="0")
+
+    served_client.get("/plain/")
+
+    assert transport.spans == []

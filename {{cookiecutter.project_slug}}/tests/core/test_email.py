@@ -6,12 +6,10 @@ import json
 import pytest
 import sentry_sdk
 
-from tests.conftest import DEPLOYED_ENVIRONMENT, run_project
+from tests.conftest import DEPLOYED_ENVIRONMENT, run_django, run_project
 
 SHOW_EMAIL_SETTINGS = """
 import json
-import django
-django.setup()
 from django.conf import settings
 names = ["EMAIL_BACKEND", "EMAIL_HOST", "EMAIL_PORT", "EMAIL_HOST_USER", "EMAIL_HOST_PASSWORD",
          "EMAIL_USE_TLS", "EMAIL_USE_SSL", "EMAIL_TIMEOUT", "DEFAULT_FROM_EMAIL"]
@@ -27,9 +25,7 @@ SMTP_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
 
 
 def email_settings(settings_module="development", **variables):
-    result = run_project(["-c", SHOW_EMAIL_SETTINGS], settings_module, **variables)
-    assert result.returncode == 0, result.stderr
-    return json.loads(result.stdout.strip().splitlines()[-1])
+    return json.loads(run_django(SHOW_EMAIL_SETTINGS, settings_module, **variables))
 
 
 def test_development_without_email_url_prints_each_message_on_the_console():
