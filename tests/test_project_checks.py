@@ -44,6 +44,34 @@ def test_make_lint_fails_on_an_unused_import(project, planted):
     assert "F401" in result.stdout and "core/planted.py:3:8" in result.stdout
 
 
+# Each import rule of the bake's [tool.importlinter], crossed once (ruff passes each file).
+CROSSED_RULES = {
+    "core/planted.py": (
+        "import ops.views  # noqa: F401\n",
+        "The project package, edge and observability import no app",
+    ),
+    "core/settings/planted.py": (
+        "import observability.privacy  # noqa: F401\n",
+        "Settings import only what starts Sentry and reads the environment",
+    ),
+    "observability/privacy/planted.py": (
+        "from django.http import HttpRequest  # noqa: F401\n",
+        "The privacy rules import nothing of Django's, nor of the request-handling code",
+    ),
+}
+
+
+@pytest.mark.parametrize("module", CROSSED_RULES)
+def test_make_lint_fails_on_an_import_across_a_rule(project, planted, module):
+    source, rule = CROSSED_RULES[module]
+    planted(module, source)
+
+    result = make("lint", project)
+
+    assert result.returncode != 0
+    assert "1 broken" in result.stdout and rule in result.stdout
+
+
 def test_make_typecheck_fails_on_a_type_error(project, planted):
     planted("core/planted.py", '"""A module with a type error."""\n\nretries: int = "three"\n')
 
