@@ -18,7 +18,7 @@ SECRET_KEY_LINE = re.compile(r"^SECRET_KEY=.*$", re.MULTILINE)
 CELERY_FILES = ("core/celery.py", "ops/tasks.py", "tests/core/test_celery.py", "tests/ops/test_tasks.py")
 # Files of each API framework (api_framework), and of the example resource both share.
 NINJA_FILES = ("notes/api.py",)
-DRF_FILES = ("notes/serializers.py", "notes/views.py")
+DRF_FILES = ("notes/serializers.py", "notes/views.py", "api/pagination.py")
 EXAMPLE_RESOURCE_FILES = (
     "notes",
     "docs/api.md",
@@ -71,17 +71,30 @@ def write_env_file(project_dir):
         file.write(env_file_from_example(example, new_secret_key()))
 
 
-def next_steps(project_slug, database, api_framework):
+def shown_path(project_dir, environ):
+    """The project's folder as the user can `cd` to it: relative to the shell's working
+    directory (PWD, which cookiecutter's own chdir into the project leaves as it was),
+    else absolute."""
+    start = environ.get("PWD", "")
+    if os.path.isabs(start) and os.path.isdir(start):
+        relative = os.path.relpath(project_dir, start)
+        if not relative.startswith(".."):
+            return relative
+    return str(project_dir)
+
+
+def next_steps(path, database, api_framework):
     database_step = (
         ["Point DATABASE_URL in .env at your PostgreSQL server first."] if database == "postgresql" else []
     )
     return "\n".join(
         [
             "",
-            f"Your backend is ready in ./{project_slug}",
+            f"Your backend is ready in {path}",
             *database_step,
-            f"  cd {project_slug}",
+            f"  cd {path}",
             "  make run    # installs, migrates and serves http://127.0.0.1:8000",
+            "              # (port 8000 taken? make run PORT=8010)",
             *(
                 ["  then open http://127.0.0.1:8000/api/docs/ (docs/api.md)"]
                 if api_framework != "none"
@@ -98,4 +111,4 @@ if __name__ == "__main__":
     answers = json.loads(r"""{{ cookiecutter | tojson }}""")
     remove_unchosen_files(Path.cwd(), answers)
     write_env_file(Path.cwd())
-    print(next_steps(answers["project_slug"], answers["database"], answers["api_framework"]))
+    print(next_steps(shown_path(Path.cwd(), os.environ), answers["database"], answers["api_framework"]))

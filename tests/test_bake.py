@@ -64,7 +64,7 @@ def test_default_bake_has_the_designed_layout(default_project):
 
 
 NINJA_FILES = ["notes/api.py"]
-DRF_FILES = ["notes/serializers.py", "notes/views.py"]
+DRF_FILES = ["notes/serializers.py", "notes/views.py", "api/pagination.py"]
 EXAMPLE_RESOURCE_FILES = [
     "notes/models.py",
     "notes/admin.py",

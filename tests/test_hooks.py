@@ -73,8 +73,25 @@ def test_env_file_gets_a_fresh_secret_key_and_keeps_the_rest():
 
 @pytest.mark.parametrize("database, mentions_database_url", [("sqlite", False), ("postgresql", True)])
 def test_next_steps_say_how_to_run_and_where_the_dsn_goes(database, mentions_database_url):
-    steps = post_gen.next_steps("averon_backend", database, "ninja")
+    steps = post_gen.next_steps("build/averon_backend", database, "ninja")
 
-    assert "  cd averon_backend\n  make run" in steps
+    assert "  cd build/averon_backend\n  make run" in steps
     assert "SENTRY_DSN" in steps
     assert ("DATABASE_URL" in steps) == mentions_database_url
+
+
+@pytest.mark.parametrize(
+    "pwd, shown",
+    [
+        ("/home/ada/work", "build/averon_backend"),  # the folder cookiecutter was run in
+        ("/home/ada/work/build/averon_backend", "."),
+        ("/elsewhere", "/home/ada/work/build/averon_backend"),  # not below it: absolute
+        ("", "/home/ada/work/build/averon_backend"),  # no shell said where it was
+    ],
+)
+def test_next_steps_name_the_project_folder_as_the_user_can_reach_it(monkeypatch, pwd, shown):
+    monkeypatch.setattr(post_gen.os.path, "isdir", lambda path: True)
+
+    path = post_gen.shown_path("/home/ada/work/build/averon_backend", {"PWD": pwd})
+
+    assert path == shown

@@ -3,7 +3,8 @@
 `make sentry-local` (start) installs it into .venv-sentry, keeps all its data under
 .sentry-local/, creates a login, a team and a project, writes that project's DSN into
 .env as SENTRY_DSN, and serves it on http://127.0.0.1:8001. `make sentry-local-stop`
-(stop) stops it. Both are safe to run again. Standard library only: it runs before
+(stop) stops it and puts back the SENTRY_DSN line it replaced, unless you changed that
+line since. Both are safe to run again. Standard library only: it runs before
 anything is installed.
 
 Bugsink's licence (PolyForm Shield) allows this local use.
@@ -49,6 +50,8 @@ class LocalSentry:
         self.pid_file = self.data_dir / "bugsink.pid"
         self.token_file = self.data_dir / "api-token"
         self.login_file = self.data_dir / "login"
+        # The DSN start wrote into .env, and the value it replaced there.
+        self.written_dsn_file = self.data_dir / "written-dsn.json"
 
     def tool(self, name: str) -> str:
         return str(self.venv_dir / "bin" / name)
@@ -235,14 +238,42 @@ def write_private(path: Path, text: str) -> None:
         file.write(text)
 
 
+DSN_LINE = re.compile(r"^SENTRY_DSN=(.*)$", re.MULTILINE)
+
+
+def read_dsn(env_file: Path) -> str | None:
+    found = DSN_LINE.search(env_file.read_text()) if env_file.exists() else None
+    return found[1] if found else None
+
+
 def write_dsn(env_file: Path, dsn: str) -> None:
     """Set SENTRY_DSN in the .env file, leaving every other line as it was."""
     text = env_file.read_text() if env_file.exists() else ""
     line = f"SENTRY_DSN={dsn}"
-    text, replaced = re.subn(r"^SENTRY_DSN=.*$", line, text, flags=re.MULTILINE)
+    text, replaced = DSN_LINE.subn(lambda _: line, text)
     if not replaced:
         text += ("" if text.endswith("\n") or not text else "\n") + line + "\n"
     write_private(env_file, text)
+
+
+def remember_dsn(record: Path, env_file: Path, dsn: str) -> None:
+    """Before writing `dsn` into .env: what it replaces, unless that is `dsn` itself."""
+    replaced = read_dsn(env_file)
+    if replaced != dsn:
+        write_private(record, json.dumps({"written": dsn, "replaced": replaced or ""}))
+
+
+def restore_dsn(record: Path, env_file: Path) -> str | None:
+    """Put back the DSN start replaced, if .env still holds the one it wrote; the DSN
+    taken out, or None when there was nothing of ours to take out."""
+    if not record.exists():
+        return None
+    remembered = json.loads(record.read_text())
+    record.unlink()
+    if read_dsn(env_file) != remembered["written"]:
+        return None  # changed since: the line is someone else's now
+    write_dsn(env_file, remembered["replaced"])
+    return str(remembered["written"])
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -258,6 +289,8 @@ def main(argv: list[str] | None = None) -> None:
     if args.action == "stop":
         pid = sentry.stop_server()
         print(f"Stopped local Sentry (PID {pid})." if pid else "Local Sentry was not running.")
+        if restore_dsn(sentry.written_dsn_file, args.env_file):
+            print(f"Put back the SENTRY_DSN line of {args.env_file.name} that it had replaced.")
         return
 
     sentry.install()
@@ -266,6 +299,7 @@ def main(argv: list[str] | None = None) -> None:
     login = sentry.ensure_login()
     sentry.start_server()
     dsn = sentry.ensure_project(PROJECT_NAME)
+    remember_dsn(sentry.written_dsn_file, args.env_file, dsn)
     write_dsn(args.env_file, dsn)
     print(
         f"Local Sentry (Bugsink) runs at {sentry.url}\n"

@@ -143,6 +143,9 @@ LOGGING: dict[str, Any] = {
         },
     },
     "root": {"handlers": ["console"], "level": "INFO"},
+    # Django's own console handler (DEFAULT_LOGGING) would print each django.* record a
+    # second time, as it reaches the root's: configuring the logger drops that handler.
+    "loggers": {"django": {"level": "INFO"}},
 }
 
 {%- if cookiecutter.api_framework != "none" %}
@@ -157,8 +160,8 @@ REST_FRAMEWORK = {
     # Django's session for browser clients, which also checks the CSRF token of writes.
     "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
-    "PAGE_SIZE": 20,
+    # ?page= and ?page_size= (up to 100), 20 a page unless asked (api/pagination.py).
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.Pages",
     # JSON answers only: the docs page (/api/docs/) is where people try the API.
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],

@@ -56,3 +56,21 @@ def test_deploy_checks_are_clean_in_production():
     )
 
     assert result.returncode == 0, result.stderr
+
+
+LOG_A_LINE_OF_EACH = """
+import logging
+import django
+django.setup()
+logging.getLogger("django.request").warning("a line of Django's own")
+logging.getLogger("ops").warning("a line of the project's")
+"""
+
+
+def test_development_prints_each_log_line_once():
+    result = run_project(["-c", LOG_A_LINE_OF_EACH], "development")
+
+    printed = result.stdout + result.stderr
+    assert result.returncode == 0, result.stderr
+    assert printed.count("a line of Django's own") == 1
+    assert printed.count("a line of the project's") == 1

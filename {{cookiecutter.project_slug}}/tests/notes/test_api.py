@@ -66,6 +66,28 @@ def test_anyone_lists_the_notes_newest_first_a_page_at_a_time(client):
     assert len(second_page[PAGE_ITEMS]) == 5
 
 
+@pytest.mark.parametrize("page_size", [5, 50, 100])
+def test_a_page_holds_as_many_notes_as_asked(client, page_size):
+    Note.objects.bulk_create(Note(title=f"note {number}") for number in range(120))
+
+    page = client.get("/api/notes/", {"page_size": page_size}).json()
+
+    assert len(page[PAGE_ITEMS]) == page_size
+
+
+def test_a_page_holds_at_most_100_notes(client):
+    Note.objects.bulk_create(Note(title=f"note {number}") for number in range(120))
+
+    response = client.get("/api/notes/", {"page_size": 101})
+{%- if cookiecutter.api_framework == "ninja" %}
+
+    assert response.status_code == 422  # Django Ninja refuses it as invalid input
+{%- else %}
+
+    assert len(response.json()[PAGE_ITEMS]) == 100  # REST framework gives the most it may
+{%- endif %}
+
+
 def test_the_ordering_parameter_sorts_the_list(client):
     for title in ("b", "c", "a"):
         Note.objects.create(title=title)
