@@ -17,10 +17,11 @@ SECRET_KEY_LINE = re.compile(r"^SECRET_KEY=.*$", re.MULTILINE)
 # Files that only a project with Celery has (background_jobs=celery).
 CELERY_FILES = ("core/celery.py", "ops/tasks.py", "tests/core/test_celery.py", "tests/ops/test_tasks.py")
 # Files of each API framework (api_framework), and of the example resource both share.
-NINJA_FILES = ("notes/api.py",)
-DRF_FILES = ("notes/serializers.py", "notes/views.py", "api/pagination.py")
+NINJA_FILES = ("notes/api.py", "api/fields.py")
+DRF_FILES = ("notes/serializers.py", "notes/views.py")
 EXAMPLE_RESOURCE_FILES = (
     "notes",
+    "api/pagination.py",
     "docs/api.md",
     "tests/notes",
     "tests/api/test_docs.py",

@@ -63,9 +63,10 @@ def test_default_bake_has_the_designed_layout(default_project):
     assert missing == []
 
 
-NINJA_FILES = ["notes/api.py"]
-DRF_FILES = ["notes/serializers.py", "notes/views.py", "api/pagination.py"]
+NINJA_FILES = ["notes/api.py", "api/fields.py"]
+DRF_FILES = ["notes/serializers.py", "notes/views.py"]
 EXAMPLE_RESOURCE_FILES = [
+    "api/pagination.py",
     "notes/models.py",
     "notes/admin.py",
     "notes/migrations/0001_initial.py",

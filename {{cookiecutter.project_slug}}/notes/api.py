@@ -12,10 +12,11 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Field, ModelSchema, Query, Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 from ninja.security import django_auth
-from pydantic import AfterValidator
 
+from api.fields import StorableText
+from api.pagination import Pages
 from notes.models import Note
 
 router = Router(tags=["notes"])
@@ -23,17 +24,9 @@ router = Router(tags=["notes"])
 NoteOrdering = Literal["created_at", "-created_at", "title", "-title"]
 
 
-def storable(text: str) -> str:
-    """Refuse a NUL character, which PostgreSQL cannot store, as invalid input rather
-    than a server error (Pydantic itself refuses lone surrogates, which have no UTF-8)."""
-    if "\x00" in text:
-        raise ValueError("must not contain NUL characters")
-    return text
-
-
 class NoteIn(Schema):
-    title: Annotated[str, Field(min_length=1, max_length=200), AfterValidator(storable)]
-    text: Annotated[str, Field(max_length=10_000), AfterValidator(storable)] = ""
+    title: Annotated[StorableText, Field(min_length=1, max_length=200)]
+    text: Annotated[StorableText, Field(max_length=10_000)] = ""
 
 
 class NoteOut(ModelSchema):
@@ -42,16 +35,8 @@ class NoteOut(ModelSchema):
         fields = ["id", "title", "text", "created_at", "updated_at"]
 
 
-class NotePages(PageNumberPagination):
-    """At most 100 notes a page, and a page number a database can offset by."""
-
-    class Input(Schema):
-        page: int = Field(1, ge=1, le=1_000_000)
-        page_size: int | None = Field(None, ge=1, le=100)
-
-
 @router.get("/", response=list[NoteOut])
-@paginate(NotePages, page_size=20)
+@paginate(Pages, page_size=20)
 def list_notes(
     request: HttpRequest, ordering: Annotated[NoteOrdering, Query()] = "-created_at"
 ) -> QuerySet[Note]:
