@@ -25,7 +25,7 @@ EXAMPLE_BROKER_URL = "redis://127.0.0.1:6379/0"
 
 app = Celery("core")
 app.config_from_object("django.conf:settings", namespace="CELERY")
-# Each installed app's tasks.py (api/tasks.py).
+# Each installed app's tasks.py (ops/tasks.py).
 app.autodiscover_tasks()
 
 

@@ -91,8 +91,8 @@ class CapturingTransport(Transport):
 
 @pytest.fixture
 def start_sentry(monkeypatch):
-    """Start Sentry through core.sentry as a settings module would, with the given
-    environment variables, and return the transport that captures what it sends."""
+    """Start Sentry through observability.sentry as a settings module would, with the
+    given environment variables, and return the transport that captures what it sends."""
 
     def start(environment="test", **variables):
         variables = {"SENTRY_DSN": TEST_DSN, "SENTRY_TRACES_SAMPLE_RATE": "0", **variables}

@@ -1,6 +1,6 @@
 """The live service."""
 
-from core.env import env{% if cookiecutter.api_framework != 'none' %}, read_bool{% endif %}
+from core.env import read_bool
 from observability.sentry import init_sentry
 
 from .deployed import *  # noqa: F403
@@ -9,7 +9,7 @@ ENVIRONMENT = "production"
 
 # Off unless asked for: anyone on the internet could call it and use up the error
 # quota of the Sentry plan (docs/sentry.md).
-SENTRY_DEBUG_ROUTE_ENABLED = env.bool("SENTRY_DEBUG_ROUTE_ENABLED", default=False)
+SENTRY_DEBUG_ROUTE_ENABLED = read_bool("SENTRY_DEBUG_ROUTE_ENABLED", default=False)
 {%- if cookiecutter.api_framework != "none" %}
 
 # Off unless asked for: the schema maps every route and parameter for whoever probes

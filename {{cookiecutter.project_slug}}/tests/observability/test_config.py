@@ -1,4 +1,5 @@
-"""core.sentry: Sentry stays off without a DSN, and every bad value stops start-up."""
+"""observability/config.py and sentry.py: Sentry stays off without a DSN, and every bad
+value stops start-up."""
 
 import pytest
 import sentry_sdk

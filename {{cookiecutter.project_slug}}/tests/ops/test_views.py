@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.conftest import DEPLOYED_ENVIRONMENT, run_django
+from tests.conftest import DEPLOYED_ENVIRONMENT, run_django, run_project
 
 REQUEST_DEBUG_ROUTE = """
 from django.test import Client
@@ -32,3 +32,15 @@ def test_debug_route_raises_in_production_when_enabled():
 
 def test_debug_route_can_be_switched_off_in_staging():
     assert debug_route_outcome("staging", SENTRY_DEBUG_ROUTE_ENABLED="false") == "404"
+
+
+@pytest.mark.parametrize("settings_module, default", [("staging", "true"), ("production", "false")])
+def test_a_debug_route_switch_that_is_not_true_or_false_stops_start_up(settings_module, default):
+    variables = {**DEPLOYED_ENVIRONMENT, "SENTRY_DEBUG_ROUTE_ENABLED": "ture"}
+    result = run_project(["manage.py", "check"], settings_module, **variables)
+
+    assert result.returncode == 1
+    assert result.stderr.strip() == (
+        "ImproperlyConfigured: SENTRY_DEBUG_ROUTE_ENABLED='ture' must be true or false. "
+        f"Fix it, for example: SENTRY_DEBUG_ROUTE_ENABLED={default}"
+    )
