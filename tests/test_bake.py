@@ -91,6 +91,33 @@ def test_each_api_framework_bakes_its_own_files_and_no_others(cookies, framework
     assert [name for name in absent if (project / name).exists()] == []
 
 
+# A path a doc names (not a placeholder): in backticks or as a link's target, under one
+# of the project's top-level folders or files. The worked example in docs/api.md (tags)
+# is for the reader to create.
+DOC_PATH = re.compile(r"`([^`\s]+)`|\]\(([^)#\s]+)")
+TOP_LEVEL_NAMES = {path.name for path in (TEMPLATE_DIR / "{{cookiecutter.project_slug}}").iterdir()}
+
+
+def paths_named_in(text):
+    for match in DOC_PATH.finditer(text):
+        token = (match[1] or match[2]).rstrip("/.,:")
+        if not {"{", "<"} & set(token) and "tags" not in token and token.split("/")[0] in TOP_LEVEL_NAMES:
+            yield token
+
+
+def test_no_doc_of_a_bake_names_a_file_that_bake_lacks(each_project):
+    docs = [each_project / "README.md", *sorted((each_project / "docs").glob("*.md"))]
+    missing = {
+        (str(doc.relative_to(each_project)), path)
+        for doc in docs
+        for path in paths_named_in(doc.read_text())
+        if not (each_project / path).exists()
+    }
+
+    assert missing == set()
+    assert "docs/sentry.md" in set(paths_named_in((each_project / "README.md").read_text()))
+
+
 def test_a_bake_without_an_api_framework_names_neither(no_api_project):
     mentions = sorted(
         str(path.relative_to(no_api_project))
