@@ -1,8 +1,11 @@
 """observability/privacy/secrets.py: the project's secrets, found by value in every form."""
 
 import base64
+import logging
+import os
 
 import pytest
+from django.urls import path
 
 from observability.privacy.allowlists import allowlists_from_environment
 from observability.privacy.secrets import looks_like_credential, project_secrets
@@ -71,3 +74,51 @@ def test_a_secret_across_the_cut_is_taken_out_before_it_is_cut():
 
     assert "Qm7vR2k" not in sent["extra"]["text"] and sent["extra"]["text"].startswith("xxx")
     assert sent["extra"]["hex"] == "[Filtered]"
+
+
+@pytest.mark.parametrize(
+    "value, secret",
+    [
+        ("ABCD-12EF-GH34-5678", True),
+        ("x7k2p-9qw3r-m4n8t", True),
+        ("AB12C-DE34F-GH56I-JK78L-MN90P", True),
+        # Controls: words, regions, dates and versions joined by dashes.
+        ("eu-west-1", False),
+        ("blue-green-east", False),
+        ("north-europe-west", False),
+        ("2024-05-01", False),
+        ("v1.2.3-rc-1", False),
+    ],
+)
+def test_an_environment_value_of_short_groups_joined_by_dashes_is_a_secret(value, secret):
+    assert (value in project_secrets({"PRODUCT_LICENCE": value}, frozenset())) == secret
+
+
+LICENCE_KEY = "ABCD-12EF-GH34-5678"
+logger = logging.getLogger("ops")
+
+
+def licence_view(request):
+    licence, stage = os.environ["PRODUCT_LICENCE"], os.environ["DEPLOY_STAGE"]
+    logger.warning("activating %s in %s", licence, stage)
+    raise RuntimeError(f"licence {licence} refused in {stage}")
+
+
+urlpatterns = [path("activate/", licence_view)]
+
+
+@pytest.mark.django_db
+def test_a_licence_key_in_the_environment_is_in_no_event_span_or_log(start_sentry, monkeypatch, client):
+    monkeypatch.setenv("PRODUCT_LICENCE", LICENCE_KEY)
+    monkeypatch.setenv("DEPLOY_STAGE", "blue-green-east")
+    transport = start_sentry(SENTRY_TRACES_SAMPLE_RATE="1", SENTRY_LOGS_LEVEL="WARNING")
+
+    client.get("/activate/", {"page": LICENCE_KEY})
+
+    # The warning is an event too (SENTRY_LOG_EVENT_LEVEL), then the error.
+    [warning, error], [segment] = transport.events, transport.segments()
+    assert LICENCE_KEY.encode() not in transport.sent_bytes
+    assert warning["logentry"]["formatted"] == "activating [Filtered] in blue-green-east"
+    assert error["exception"]["values"][0]["value"] == "licence [Filtered] refused in blue-green-east"
+    assert transport.logs[0]["body"] == "activating [Filtered] in blue-green-east"
+    assert segment["attributes"]["http.query"] == "page=[Filtered]"

@@ -1,6 +1,9 @@
 """observability/privacy/text.py: credentials written into text go, the rest stays."""
 
+import logging
+
 import pytest
+from django.urls import path
 
 from core.env import mask_url_passwords
 from tests.observability.privacy.planted import scrubber
@@ -152,3 +155,54 @@ def test_the_pairs_inside_a_nested_repr_are_scrubbed_and_a_secret_list_goes_whol
 )
 def test_more_shapes_of_credentials_in_text(text, scrubbed):
     assert scrubber()({"extra": {"text": text}}, {}) == {"extra": {"text": scrubbed}}
+
+
+@pytest.mark.parametrize(
+    "text, scrubbed",
+    [
+        (
+            "bad settings: password = 'planted-spaced-quoted', page = 'control-page'",
+            "bad settings: password = '[Filtered]', page = 'control-page'",
+        ),
+        ('failed: api_key = "planted-double" page = 2', 'failed: api_key = "[Filtered]" page = 2'),
+        ("Error: password=planted-after-colon, page=2", "Error: password=[Filtered], page=2"),
+        ("refused: PASSWORD 'planted-sql-after-colon' LOGIN", "refused: PASSWORD '[Filtered]' LOGIN"),
+        ("x = token = planted-chained", "x = token = [Filtered]"),
+        # Controls: a harmless pair after a colon, and a colon's credential value.
+        ("bad settings: status = 'control-status'", "bad settings: status = 'control-status'"),
+        ("sent token: planted-first = control", "sent token: [Filtered] = control"),
+    ],
+)
+def test_a_pair_written_after_a_name_and_a_colon_is_still_a_pair(text, scrubbed):
+    assert scrubber()({"extra": {"text": text}}, {}) == {"extra": {"text": scrubbed}}
+    span = scrubber().span({"name": text, "attributes": {"db.query.text": text}}, {})
+    assert span == {"name": scrubbed, "attributes": {"db.query.text": scrubbed}}
+
+
+# Far from the view's lines: the event carries the source lines around each frame's line.
+SPACED_PASSWORD = "planted-spaced-password"
+logger = logging.getLogger("ops")
+
+
+def settings_view(request):
+    message = f"bad settings: password = '{SPACED_PASSWORD}', page = 'control-page'"
+    logger.warning(message)
+    raise ValueError(message)
+
+
+urlpatterns = [path("settings/", settings_view)]
+
+
+@pytest.mark.django_db
+def test_a_spaced_quoted_password_in_an_exception_message_or_a_log_is_not_sent(start_sentry, client):
+    transport = start_sentry(SENTRY_LOGS_LEVEL="WARNING")
+
+    client.get("/settings/")
+
+    # The warning is an event too (SENTRY_LOG_EVENT_LEVEL), then the error.
+    [warning, error] = transport.events
+    sent = "bad settings: password = '[Filtered]', page = 'control-page'"
+    assert SPACED_PASSWORD.encode() not in transport.sent_bytes
+    assert warning["logentry"]["formatted"] == sent
+    assert error["exception"]["values"][0]["value"] == sent
+    assert transport.logs[0]["body"] == sent
