@@ -37,6 +37,8 @@ _PAIR = re.compile(
     r"(?:[ \t]{0,10}(?:=>?|:)[ \t]{0,10}|[ \t]{1,10}(?=['\"])))"
     r"(?P<value>" + _QUOTED + "|" + _BRACKETED + "|" + _BARE + ")"
 )
+# What follows a bare value that names a pair of its own ("Error: password = 'x'").
+_SEPARATOR_NEXT = re.compile(r"[ \t]{0,10}[=:'\"]")
 # "Name: value" on a line of its own (an HTTP header, YAML): the value runs to the end.
 _LINE_PAIR = re.compile(
     r"(?m)(?P<start>^[ \t]{0,20}(?P<name>[\w.-]{1,100})[ \t]{0,10}:[ \t]{0,10})(?P<value>.+)$"
@@ -102,6 +104,15 @@ def _scrub_authorization(match: re.Match[str]) -> str:
     return f"{match['scheme'] or match['digest']}{SCRUBBED}"
 
 
+def _names_a_pair(text: str, match: re.Match[str]) -> bool:
+    """Whether a pair's bare value may name a pair of its own ("password" in "Error:
+    password = 'x'", the value of "Error" and the name of 'x') or be one ("Error: password=x")."""
+    if match["value"][0] in _CLOSING:
+        return False
+    end = match.end()
+    return bool(_SEPARATOR_NEXT.match(text, end) or _PAIR.search(text, match.start("value"), end))
+
+
 class TextRules:
     """The rules for one process: its secrets, allowed query names and personal-data switch."""
 
@@ -151,22 +162,31 @@ class TextRules:
         if ":" in text:
             text = _LINE_PAIR.sub(scrub_pair, text)
         if "=" in text or ":" in text or "'" in text or '"' in text:
-            text = self._scrub_spaced_pairs(text, scrub_pair)
+            text = self._scrub_spaced_pairs(text, decode, depth)
         if "," in text:
             text = _TUPLE_PAIR.sub(scrub_pair, text)
             if "value" in text:
                 text = _RECORD_PAIR.sub(scrub_pair, text)
         return text
 
-    @staticmethod
-    def _scrub_spaced_pairs(text: str, scrub_pair: Callable[[re.Match[str]], str]) -> str:
-        """_PAIR's matches replaced, where a harmless pair's bare value is read again as
-        the start of a pair: in "Error: password = 'x'", "password" is the value of
-        "Error" and the name of "'x'"."""
+    def _scrub_spaced_pairs(self, text: str, decode: bool, depth: int) -> str:
+        """_PAIR's matches replaced; where a harmless pair's bare value may name a pair
+        (_names_a_pair), the text is read again, from each such value on."""
+        reread = False
+
+        def scrub_pair(match: re.Match[str]) -> str:
+            nonlocal reread
+            scrubbed = self._scrub_pair(match, decode, depth)
+            reread = reread or (scrubbed == match[0] and _names_a_pair(text, match))
+            return scrubbed
+
+        scrubbed = _PAIR.sub(scrub_pair, text)
+        if not reread:
+            return scrubbed
         pieces, done = [], 0
         while (match := _PAIR.search(text, done)) is not None:
             scrubbed = scrub_pair(match)
-            if scrubbed == match[0] and match["value"][0] not in _CLOSING:
+            if scrubbed == match[0] and _names_a_pair(text, match):
                 pieces.append(text[done : match.start("value")])
                 done = match.start("value")
             else:

@@ -150,9 +150,7 @@ class Walk:
             budget[0] -= min(len(value), MAX_TEXT)
             return self._text.scrub(value)
         if isinstance(value, dict):
-            # {"name": "token", "value": ...}: a pair written as a record.
-            names = (value.get(key) for key in ("name", "key", "field", "header"))
-            if "value" in value and any(isinstance(name, str) and self._sensitive(name) for name in names):
+            if "value" in value and self._is_sensitive_record(value):
                 value = {**value, "value": SCRUBBED}
             # A key can hold a secret too ({settings.SECRET_KEY: ...}, an address).
             scrub = self._text.scrub
@@ -177,10 +175,14 @@ class Walk:
             return SCRUBBED
         return self._scrub(item, budget)
 
+    def _is_sensitive_record(self, record: dict[Any, Any]) -> bool:
+        """{"name": "token", "value": ...}: a pair written as a record."""
+        names = (record.get(key) for key in ("name", "key", "field", "header"))
+        return any(isinstance(name, str) and is_sensitive(name, self._personal_data) for name in names)
+
     def _hides(self, name: str, item: Any) -> bool:
         """Whether `item`, found under `name`, is taken out whole. A flag says nothing
         secret (mfa_required, email_verified)."""
-        return item not in (None, "") and not isinstance(item, bool) and self._sensitive(name)
-
-    def _sensitive(self, name: str) -> bool:
+        if item in (None, "") or isinstance(item, bool):
+            return False
         return is_sensitive(name, self._personal_data)

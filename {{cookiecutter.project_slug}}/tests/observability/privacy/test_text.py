@@ -168,6 +168,10 @@ def test_more_shapes_of_credentials_in_text(text, scrubbed):
         ("Error: password=planted-after-colon, page=2", "Error: password=[Filtered], page=2"),
         ("refused: PASSWORD 'planted-sql-after-colon' LOGIN", "refused: PASSWORD '[Filtered]' LOGIN"),
         ("x = token = planted-chained", "x = token = [Filtered]"),
+        (
+            "fetching https://h.example/?token=planted-url-first now",
+            "fetching https://h.example/?token=[Filtered] now",
+        ),
         # Controls: a harmless pair after a colon, and a colon's credential value.
         ("bad settings: status = 'control-status'", "bad settings: status = 'control-status'"),
         ("sent token: planted-first = control", "sent token: [Filtered] = control"),
