@@ -25,8 +25,9 @@ from types import TracebackType
 
 from django.core.exceptions import BadRequest, SuspiciousOperation
 from django.http import UnreadablePostError
+from sentry_sdk.types import Event, Hint, Log
 
-from observability.privacy import Event, Hint, PrivacyFilter
+from observability.privacy import PrivacyFilter
 
 CLIENT_CAUSED_ERRORS = [BadRequest, SuspiciousOperation, UnreadablePostError]
 CLIENT_CAUSED_LOGGERS = ("django.security.", "edge.charset", "edge.session_cookie")
@@ -87,10 +88,10 @@ def drop_client_caused(privacy_filter: PrivacyFilter) -> Callable[[Event, Hint],
     return before_send
 
 
-def drop_client_caused_logs(privacy_filter: PrivacyFilter) -> Callable[[Event, Hint], Event | None]:
+def drop_client_caused_logs(privacy_filter: PrivacyFilter) -> Callable[[Log, Hint], Log | None]:
     """before_send_log: the same for Sentry Logs, which have a quota of their own."""
 
-    def before_send_log(log: Event, hint: Hint) -> Event | None:
+    def before_send_log(log: Log, hint: Hint) -> Log | None:
         attributes = log.get("attributes") or {}
         logger = attributes.get("logger.name")
         # Sentry Logs name levels as OpenTelemetry does: "warn", not "warning".

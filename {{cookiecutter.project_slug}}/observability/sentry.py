@@ -23,7 +23,7 @@ from core.env import BASE_DIR, bad_value
 from observability import compat
 from observability.client_faults import CLIENT_CAUSED_ERRORS, drop_client_caused, drop_client_caused_logs
 from observability.config import read_config
-from observability.privacy import PrivacyFilter, request_repr
+from observability.privacy import PrivacyFilter, custom_repr
 from observability.sampler import traces_sampler
 
 # Loggers whose records are neither breadcrumbs nor events: the access logs (gunicorn's,
@@ -91,10 +91,10 @@ def init_sentry(environment: str, static_url: str = "static/", transport: Transp
             # Past where privacy cuts text, so no secret across its cut arrives half.
             max_value_length=privacy.max_value_length,
             ignore_errors=CLIENT_CAUSED_ERRORS,
-            before_send=drop_client_caused(privacy),  # type: ignore[arg-type,unused-ignore]
-            before_send_span=privacy.span,  # type: ignore[arg-type,unused-ignore]
-            before_send_log=drop_client_caused_logs(privacy),  # type: ignore[arg-type,unused-ignore]
-            custom_repr=request_repr,
+            before_send=drop_client_caused(privacy),
+            before_send_span=privacy.span,
+            before_send_log=drop_client_caused_logs(privacy),
+            custom_repr=custom_repr,
             # A burst of errors over a slow network outruns the sending thread; the
             # default queue of 100 would drop the rest.
             transport_queue_size=1000,

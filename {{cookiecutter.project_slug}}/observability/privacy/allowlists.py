@@ -1,9 +1,9 @@
-"""What is known to be safe to send to Sentry: the first layer of core.privacy.
+"""What is known to be safe to send to Sentry: the privacy rules' first layer.
 
 Sentry gets a request header's value, a query parameter's value or a request body
 field's value only when its name is listed here (or added from the environment, as
 docs/sentry.md shows); every other one keeps its name and loses its value. What a list
-lets through still passes core.privacy's name and value rules, so an allowed name that
+lets through still passes the name and value rules, so an allowed name that
 marks a credential, or a planted secret, is still taken out.
 
 Names are compared whole and case-insensitively: `page` allows `?page=2`, never
