@@ -10,7 +10,9 @@ from tests.observability.privacy.planted import (
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("allowed", [False, True])
-def test_a_project_allows_more_names_in_one_variable_each(start_sentry, plant_environment, wsgi_client, allowed):
+def test_a_project_allows_more_names_in_one_variable_each(
+    start_sentry, plant_environment, wsgi_client, allowed
+):
     variables = {
         "SENTRY_ALLOWED_HEADERS": "X-Client-Version",
         "SENTRY_ALLOWED_QUERY_PARAMETERS": "status",
