@@ -2,6 +2,8 @@
 changes without conflicts, while the per-project secrets stay untouched."""
 
 import filecmp
+import json
+import re
 import shutil
 import sys
 from pathlib import Path
@@ -127,3 +129,12 @@ def test_hooks_use_the_standard_library_only():
             if line.startswith(("import ", "from "))
         }
         assert imported <= allowed, hook.name
+
+
+def test_the_changelog_names_the_version_a_bake_records():
+    newest = re.search(
+        r"^## (\d+\.\d+\.\d+) \(\d{4}-\d{2}-\d{2}\)$", (TEMPLATE_DIR / "CHANGELOG.md").read_text(), re.M
+    )
+    recorded = json.loads((TEMPLATE_DIR / "cookiecutter.json").read_text())["_template_version"]
+
+    assert newest is not None and newest[1] == recorded
