@@ -1,20 +1,10 @@
 """scripts/sentry_local.py stop signals only the Bugsink server it started itself."""
 
-import subprocess
 import sys
 
 import pytest
 
-from tests.conftest import run
-
-
-@pytest.fixture
-def impostor():
-    """A process group leader whose command line says "bugsink": not ours to stop."""
-    process = subprocess.Popen(["bash", "-c", "exec -a bugsink-impostor sleep 60"], start_new_session=True)
-    yield process
-    process.kill()
-    process.wait()
+from tests.helpers.bake import run
 
 
 def stop(project, data_dir):
