@@ -1,38 +1,46 @@
-"""Fixtures for the template's suite: bakes, and one virtual environment in which a
-baked project's uv.lock is installed, as a user's `make` would."""
+"""Every fixture of the template's suite: bakes and the Pythons they are installed in,
+the servers the tests start, and bakes served, deployed or built into images. What the
+fixtures are made of is in tests/helpers/; tests/README.md says what the tests prove.
 
-import importlib.util
+A bake a test changes is its module's (scope="module") or its own; a session bake is
+only read, copied or installed from."""
+
 import os
+import secrets
 import shutil
+import sqlite3
 import subprocess
-import sys
 import tempfile
 import urllib.parse
-from pathlib import Path
 
 import pytest
-from uv import find_uv_bin
 
-from tests.postgres import PostgresCluster
-from tests.processes import free_port
-from tests.redis_server import RedisServer
+from tests.helpers import cruft
+from tests.helpers.bake import (
+    DEPLOYED_ENVIRONMENT,
+    TEMPLATE_DIR,
+    UV,
+    bake_ok,
+    env_file_values,
+    envelope_server,
+    load_module,
+    run,
+    uv_sync,
+)
+from tests.helpers.browser import chromium
+from tests.helpers.bugsink import BugsinkProject, serve_with_dsn
+from tests.helpers.docker_engine import base_image, container, debian_release, docker, docker_daemon
+from tests.helpers.image import RELEASE as IMAGE_RELEASE
+from tests.helpers.image import Deployment, bake_with_planted_files, built_image, wait_until_serving
+from tests.helpers.jobs import JobsDeployment, installed_jobs_project
+from tests.helpers.postgres import PostgresCluster
+from tests.helpers.processes import free_port, stop_server
+from tests.helpers.project_commands import GIT, checkout, make
+from tests.helpers.redis_server import RedisServer
+from tests.helpers.served_api import PLANTED_SECRET_KEY, ServedApi, signed_in_under_gunicorn
+from tests.helpers.serving import with_served_routes
 
-TEMPLATE_DIR = Path(__file__).resolve().parent.parent
-
-# What a deployed server must be given; placeholders long enough for check --deploy.
-DEPLOYED_ENVIRONMENT = {
-    "SECRET_KEY": "placeholder-secret-key-for-template-tests-0123456789-abcdefghij",
-    "ALLOWED_HOSTS": "api.example.com",
-    "EMAIL_URL": "dummymail://",
-    "SENTRY_DSN": "",
-}
-
-
-# The uv of the template's own environment (requirements-dev.txt pins the release the
-# generated Makefile installs): on PATH, bakes' Makefiles use it as a user's own uv.
-UV = Path(find_uv_bin())
-# uv as the generated Makefile sets it up: the machine's Python, bytecode at install.
-UV_ENVIRONMENT = {"UV_PYTHON": "python3", "UV_PYTHON_DOWNLOADS": "never", "UV_COMPILE_BYTECODE": "1"}
+# The environment of every test
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -43,15 +51,6 @@ def uv_on_path(tmp_path_factory):
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("PATH", f"{uv_dir}{os.pathsep}{os.environ['PATH']}")
         yield
-
-
-def uv_sync(project, environment_dir):
-    """`uv sync --locked` of a bake into `environment_dir`, as the Makefile runs it."""
-    environment = {**os.environ, **UV_ENVIRONMENT, "UV_PROJECT_ENVIRONMENT": str(environment_dir)}
-    command = [UV, "sync", "--locked", "--quiet"]
-    result = subprocess.run(command, cwd=project, env=environment, capture_output=True, text=True)
-    assert result.returncode == 0, result.stderr
-    return Path(environment_dir) / "bin" / "python"
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -65,11 +64,7 @@ def temporary_files_stay_in_pytest_temp(tmp_path_factory):
         yield
 
 
-def bake_ok(cookies, **answers):
-    """Bake with these answers and return the project folder, failing loudly if refused."""
-    result = cookies.bake(extra_context=answers)
-    assert result.exit_code == 0, result.exception
-    return Path(result.project_path)
+# Bakes, one per choice, read by many modules
 
 
 @pytest.fixture(scope="session")
@@ -114,6 +109,92 @@ def drf_python(drf_project, tmp_path_factory):
     return uv_sync(drf_project, tmp_path_factory.mktemp("drf-project-venv"))
 
 
+# Bakes of one module, which its tests may change
+
+
+@pytest.fixture(scope="module")
+def postgresql_project(cookies_session):
+    return bake_ok(cookies_session, database="postgresql")
+
+
+@pytest.fixture(scope="module")
+def pg_backend_project(cookies_session):
+    """A PostgreSQL bake named "Pg Backend": its slug, not the default one, names the
+    database and its user in what the project shows."""
+    return bake_ok(cookies_session, database="postgresql", project_name="Pg Backend")
+
+
+@pytest.fixture(scope="module")
+def installed_project(cookies_session):
+    """A default bake after `make install`."""
+    project = bake_ok(cookies_session)
+    installed = make("install", project)
+    assert installed.returncode == 0, installed.stdout + installed.stderr
+    return project
+
+
+@pytest.fixture
+def planted(installed_project):
+    """Write files into the installed project for one test; restore or delete them after."""
+    saved = {}
+
+    def plant(relative_path, text):
+        path = installed_project / relative_path
+        saved.setdefault(path, path.read_text() if path.exists() else None)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+
+    yield plant
+    for path, text in saved.items():
+        if text is None:
+            path.unlink()
+        else:
+            path.write_text(text)
+
+
+@pytest.fixture(scope="module")
+def staged_repository(installed_project):
+    """The installed bake as a git repository with every file staged, for pre-commit."""
+    assert run([*GIT, "init", "-q", "."], cwd=installed_project).returncode == 0
+    assert run([*GIT, "add", "-A"], cwd=installed_project).returncode == 0
+    return installed_project
+
+
+@pytest.fixture(
+    scope="module",
+    params=[{"database": "sqlite"}, {"database": "postgresql", "background_jobs": "celery"}],
+    ids=["sqlite", "postgresql-celery"],
+)
+def workflow_project(request, cookies_session):
+    """A bake whose CI job runs without, and one whose job runs with, a database service."""
+    return bake_ok(cookies_session, **request.param)
+
+
+@pytest.fixture(scope="module")
+def release_repository(cookies_session, tmp_path_factory):
+    """A checkout with two commits, as `fetch-depth: 0` gives the Sentry release job."""
+    repository = checkout(bake_ok(cookies_session), tmp_path_factory.mktemp("release") / "checkout")
+    (repository / "CHANGELOG.md").write_text("# Changes\n")
+    run([*GIT, "add", "CHANGELOG.md"], cwd=repository)
+    run([*GIT, "commit", "-q", "-m", "Add a changelog"], cwd=repository)
+    return repository
+
+
+@pytest.fixture
+def template_repository(tmp_path):
+    """A git repository holding this template, as users clone it."""
+    return cruft.template_repository(tmp_path / "template")
+
+
+@pytest.fixture
+def cruft_project(tmp_path, template_repository):
+    """A project created with cruft and committed, as a team would start."""
+    return cruft.cruft_project(tmp_path / "projects", template_repository)
+
+
+# Servers the tests start: one of each per test worker
+
+
 @pytest.fixture(scope="session")
 def postgres():
     """A PostgreSQL server of this test session (one per xdist worker)."""
@@ -132,33 +213,93 @@ def redis():
     server.stop()
 
 
-def run(command, cwd, env=None, timeout=300):
-    return subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout)
+@pytest.fixture
+def sentry(default_project):
+    """A capturing Sentry endpoint on loopback for one test: the EnvelopeServer of the
+    bake's own suite, which keeps every envelope it is sent."""
+    with envelope_server(default_project).EnvelopeServer() as server:
+        yield server
 
 
-def cookiecutter_cli(output_dir, *answers):
-    """Bake the way a user does, on the command line, with `key=value` answers."""
-    return run(
-        [
-            sys.executable,
-            "-m",
-            "cookiecutter",
-            "--no-input",
-            "--output-dir",
-            output_dir,
-            TEMPLATE_DIR,
-            *answers,
-        ],
-        cwd=output_dir,
+@pytest.fixture
+def impostor():
+    """A process group leader whose command line says "bugsink": not ours to stop."""
+    process = subprocess.Popen(["bash", "-c", "exec -a bugsink-impostor sleep 60"], start_new_session=True)
+    yield process
+    process.kill()
+    process.wait()
+
+
+@pytest.fixture
+def browser(tmp_path):
+    with chromium(tmp_path / "chromium-profile") as driver:
+        yield driver
+
+
+# Bakes served under gunicorn or uvicorn against a capturing Sentry endpoint
+
+
+@pytest.fixture(scope="module")
+def served_project(default_project, project_python, tmp_path_factory):
+    """A copy of the default bake with the failing routes of tests/served."""
+    return with_served_routes(default_project, project_python, tmp_path_factory.mktemp("served"))
+
+
+@pytest.fixture(scope="module")
+def served_postgresql_project(cookies_session, project_python, tmp_path_factory):
+    """A copy of a PostgreSQL bake with the failing routes of tests/served."""
+    bake = bake_ok(cookies_session, database="postgresql")
+    # Collecting static files reads the settings, which need a DATABASE_URL, never used.
+    return with_served_routes(
+        bake, project_python, tmp_path_factory.mktemp("served"), DATABASE_URL="postgres://unused/db"
     )
 
 
-def load_module(path):
-    """Import a Python file that is not on sys.path (a hook, a baked project's script)."""
-    spec = importlib.util.spec_from_file_location(path.stem, path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+@pytest.fixture(scope="module", params=["ninja", "drf"])
+def served_api(request, tmp_path_factory):
+    """A copy of the framework's bake, migrated, its static files collected and a user
+    made, served by gunicorn with its docs on (Django Ninja's on the suite's PostgreSQL,
+    REST framework's on SQLite), that user signed in; stopped at the end."""
+    framework = request.param
+    if framework == "ninja":
+        source, python = request.getfixturevalue("default_project"), request.getfixturevalue("project_python")
+        database_url = request.getfixturevalue("postgres").create_database(f"served_api_{free_port()}")
+    else:
+        source, python = request.getfixturevalue("drf_project"), request.getfixturevalue("drf_python")
+        database_url = ""  # the bake's SQLite file
+    folder = tmp_path_factory.mktemp(f"served-api-{framework}")
+    with envelope_server(source).EnvelopeServer() as sentry:
+        served = ServedApi.copy_of(
+            source,
+            python,
+            folder,
+            sentry,
+            API_DOCS_ENABLED="true",
+            DATABASE_URL=database_url,
+            SENTRY_DSN=sentry.dsn(),
+            WEB_CONCURRENCY="2",
+        )
+        with signed_in_under_gunicorn(served, folder / "gunicorn.log"):
+            yield served
+
+
+@pytest.fixture(scope="module")
+def jobs_project(cookies_session, tmp_path_factory):
+    """An installed and migrated Celery bake with the routes and task of tests/served:
+    (its folder, its Python)."""
+    return installed_jobs_project(cookies_session, tmp_path_factory.mktemp("celery-venv"))
+
+
+@pytest.fixture
+def jobs_deployment(jobs_project, redis, sentry, tmp_path):
+    """The Celery bake's web app, workers and beat, started as a test asks, against this
+    session's Redis and the test's Sentry endpoint; every process stopped at the end."""
+    deployment = JobsDeployment(jobs_project, redis, sentry, tmp_path)
+    yield deployment
+    deployment.stop()
+
+
+# A real Sentry-protocol server: Bugsink, started by the bake's own `make sentry-local`
 
 
 @pytest.fixture(scope="session")
@@ -176,11 +317,6 @@ def sentry_local_project(default_project, tmp_path_factory):
         assert stopped.returncode == 0, stopped.stderr
 
 
-def env_file_values(project):
-    lines = (project / ".env").read_text().splitlines()
-    return dict(line.split("=", 1) for line in lines if line and not line.startswith("#"))
-
-
 @pytest.fixture(scope="session")
 def bugsink(sentry_local_project):
     """The running Bugsink, driven through the baked project's own script, on the port
@@ -190,3 +326,112 @@ def bugsink(sentry_local_project):
     return script.LocalSentry(
         sentry_local_project / ".sentry-local", sentry_local_project / ".venv-sentry", port
     )
+
+
+@pytest.fixture
+def bugsink_project(bugsink):
+    return BugsinkProject(bugsink)
+
+
+@pytest.fixture(params=["gunicorn", "runserver"])
+def served_to_bugsink(request, sentry_local_project, project_python, tmp_path, bugsink_project):
+    """The bake served by gunicorn (production settings) or runserver (development),
+    reporting to a fresh Bugsink project."""
+    process, served_project = serve_with_dsn(
+        request.param, sentry_local_project, project_python, tmp_path, bugsink_project.dsn
+    )
+    yield served_project
+    stop_server(process)
+
+
+@pytest.fixture(params=["ninja", "drf"])
+def failing_api(request, bugsink, tmp_path):
+    """The framework's bake under gunicorn, reporting to a fresh Bugsink project, with a
+    signed-in user and its notes table dropped, as a lost table or a broken migration
+    leaves it: every query of a note fails."""
+    framework = request.param
+    source_name, python_name = {"ninja": ("default", "project"), "drf": ("drf", "drf")}[framework]
+    source = request.getfixturevalue(f"{source_name}_project")
+    python = request.getfixturevalue(f"{python_name}_python")
+    bugsink_project = BugsinkProject(bugsink)
+    served = ServedApi.copy_of(
+        source,
+        python,
+        tmp_path,
+        SECRET_KEY=PLANTED_SECRET_KEY,
+        SENTRY_DSN=bugsink_project.dsn,
+        WEB_CONCURRENCY="1",
+    )
+    with signed_in_under_gunicorn(served, tmp_path / "gunicorn.log"):
+        with sqlite3.connect(served.project / "db.sqlite3") as database:
+            database.execute("DROP TABLE notes_note")
+        yield framework, served, bugsink_project
+
+
+# The generated project's image, built and run by a Docker daemon of the tests' own
+
+
+@pytest.fixture(scope="module")
+def docker_ready(tmp_path_factory):
+    with docker_daemon(tmp_path_factory.mktemp("dockerd")):
+        yield
+
+
+@pytest.fixture(scope="module")
+def python_base_image(docker_ready, tmp_path_factory):
+    """A Python image of Debian's packages, for the release the Dockerfile's base is."""
+    release = debian_release(TEMPLATE_DIR / "{{cookiecutter.project_slug}}" / "Dockerfile")
+    return base_image(release, tmp_path_factory.mktemp("base-image"))
+
+
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def image_database(request):
+    return request.param
+
+
+@pytest.fixture(scope="module")
+def image_project(cookies_session, image_database):
+    return bake_with_planted_files(cookies_session, image_database)
+
+
+@pytest.fixture(scope="module")
+def image(image_project, python_base_image):
+    with built_image(image_project, python_base_image, f"SENTRY_RELEASE={IMAGE_RELEASE}") as tag:
+        yield tag
+
+
+@pytest.fixture(scope="module")
+def image_deployment(image_database, request):
+    """Secrets and hosts, two workers; a PostgreSQL bake's database on the suite's server,
+    a SQLite bake's on a volume, as the project's README says to run it."""
+    environment = {**DEPLOYED_ENVIRONMENT, "ALLOWED_HOSTS": "127.0.0.1", "WEB_CONCURRENCY": "2"}
+    if image_database == "postgresql":
+        url = request.getfixturevalue("postgres").create_database(f"image_{secrets.token_hex(4)}")
+        yield Deployment({**environment, "DATABASE_URL": url}, [])
+        return
+    volume = docker("volume", "create").stdout.strip()
+    try:
+        yield Deployment(environment, [f"--volume={volume}:/app/data"])
+    finally:
+        docker("volume", "rm", "--force", volume, check=False)
+
+
+@pytest.fixture(scope="module")
+def served_image(image, image_deployment, image_project):
+    """The image's own command, the debug route on, reporting to a capturing endpoint
+    that lives as long as the container: (container name, URL, endpoint). Docker probes
+    its health every second instead of every 30."""
+    with envelope_server(image_project).EnvelopeServer() as sentry:
+        environment, url = image_deployment.listening(
+            SENTRY_DSN=sentry.dsn(), SENTRY_DEBUG_ROUTE_ENABLED="true"
+        )
+        with container(image, environment, *image_deployment.options, "--health-interval=1s") as name:
+            wait_until_serving(name, url)
+            yield name, url, sentry
+
+
+@pytest.fixture(scope="module")
+def jobs_image(cookies_session, python_base_image):
+    bake = bake_ok(cookies_session, background_jobs="celery")
+    with built_image(bake, python_base_image, label="jobs-") as tag:
+        yield tag

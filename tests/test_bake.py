@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import TEMPLATE_DIR, bake_ok, env_file_values, run
+from tests.helpers.bake import TEMPLATE_DIR, bake_ok, env_file_values, run
 
 CHOICES = {
     name: values

@@ -11,101 +11,19 @@ its web app under gunicorn, and a capturing Sentry endpoint on loopback.
 import http.cookiejar
 import json
 import os
-import shutil
 import signal
 import sqlite3
 import time
 import urllib.parse
 import urllib.request
-from pathlib import Path
 
 import pytest
 
-from tests.conftest import DEPLOYED_ENVIRONMENT, bake_ok, load_module, run, uv_sync
-from tests.processes import free_port, start_server, stop_server, wait_for
-from tests.smtp_server import SmtpServer
-from tests.test_generated_project import project_environment
-from tests.test_served_sentry import request as status
-from tests.test_served_sentry import serve
-
-SERVED_FILES = Path(__file__).parent / "served"
-JOB_FILES = ("jobs_routes.py", "jobs_settings.py", "jobs_tasks.py", "sessions_settings.py")
+from tests.helpers.processes import wait_for
+from tests.helpers.serving import request as status
+from tests.helpers.smtp_server import SmtpServer
 
 pytestmark = pytest.mark.xdist_group("celery")
-
-
-@pytest.fixture(scope="module")
-def project(cookies_session, tmp_path_factory):
-    """An installed and migrated Celery bake, with the routes and task of tests/served."""
-    project = bake_ok(cookies_session, background_jobs="celery")
-    for name in JOB_FILES:
-        shutil.copy(SERVED_FILES / name, project / name)
-    python = uv_sync(project, tmp_path_factory.mktemp("celery-venv"))
-    migrated = run([python, "manage.py", "migrate", "--no-input"], cwd=project, env=job_environment())
-    assert migrated.returncode == 0, migrated.stderr
-    return project, python
-
-
-@pytest.fixture
-def sentry(project):
-    with load_module(project[0] / "tests" / "envelope_server.py").EnvelopeServer() as server:
-        yield server
-
-
-def job_environment(**variables):
-    """What every process of the deployment gets: the web app, workers and beat."""
-    defaults = {
-        "DJANGO_SETTINGS_MODULE": "jobs_settings",
-        "CELERY_BROKER_URL": "redis://127.0.0.1:1/0",
-        "PYTHONUNBUFFERED": "1",  # each log line as it is written, as container images set it
-    }
-    return project_environment(**{**DEPLOYED_ENVIRONMENT, **defaults, **variables})
-
-
-@pytest.fixture
-def deployment(project, redis, sentry, tmp_path):
-    """Start the web app, workers and beat against this test's Redis database and
-    Sentry endpoint; every process is stopped at the end."""
-    project_dir, python = project
-    processes = []
-    variables = {
-        "CELERY_BROKER_URL": redis.url(),
-        "SENTRY_DSN": sentry.dsn(),
-        "SENTRY_TRACES_SAMPLE_RATE": "1",
-        "EMAIL_URL": f"smtp://127.0.0.1:{free_port()}",  # nothing listens: every email fails
-    }
-
-    class Deployment:
-        def web(self, settings_module="jobs_settings"):
-            process, url = serve(
-                project_dir, python, sentry, tmp_path / "web.log", "gunicorn", settings_module, **variables
-            )
-            processes.append(process)
-            return url
-
-        def celery(self, name, *args):
-            log = tmp_path / f"{name}.log"
-            command = [python, "-m", "celery", "--app", "core", *args, "--loglevel", "INFO"]
-            process = start_server(command, None, log, cwd=project_dir, env=job_environment(**variables))
-            processes.append(process)
-            return process, log
-
-        def worker(self, name):
-            process, log = self.celery(
-                name, "worker", "--hostname", f"{name}@%h", "--concurrency", "1", "--without-mingle"
-            )
-            wait_for(lambda: "ready." in log.read_text(), timeout=60, what=f"worker {name} ready")
-            return process, log
-
-        def beat(self):
-            return self.celery("beat", "beat", "--schedule", str(tmp_path / "celerybeat-schedule"))
-
-        def use(self, **more):
-            variables.update(more)
-
-    yield Deployment()
-    for process in processes:
-        stop_server(process)
 
 
 def health(url):
@@ -145,15 +63,15 @@ def sessions(project_dir):
         return {key for (key,) in database.execute("SELECT session_key FROM django_session")}
 
 
-def test_a_task_queued_by_a_request_runs_in_that_request_trace(project, deployment, sentry):
-    project_dir, _ = project
+def test_a_task_queued_by_a_request_runs_in_that_request_trace(jobs_project, jobs_deployment, sentry):
+    project_dir, _ = jobs_project
     with sqlite3.connect(project_dir / "db.sqlite3") as database:
         database.executemany(
             "INSERT INTO django_session VALUES (?, '', ?)",
             [("expired-session", "2000-01-01 00:00:00"), ("current-session", "2999-01-01 00:00:00")],
         )
-    deployment.worker("one")
-    url = deployment.web()
+    jobs_deployment.worker("one")
+    url = jobs_deployment.web()
 
     assert health(url) == {"status": "ok", "database": "ok", "broker": "ok"}
     assert status(url + "/queue/clean-up/") == 202
@@ -172,11 +90,11 @@ def test_a_task_queued_by_a_request_runs_in_that_request_trace(project, deployme
 
 
 @pytest.mark.parametrize("login", [None, ("mailer", "planted-smtp-password")], ids=["no login", "login"])
-def test_send_email_delivers_through_email_url_to_a_real_smtp_server(deployment, sentry, login):
+def test_send_email_delivers_through_email_url_to_a_real_smtp_server(jobs_deployment, sentry, login):
     with SmtpServer(login) as smtp:
-        deployment.use(EMAIL_URL=smtp.url(), DEFAULT_FROM_EMAIL="team@example.com")
-        deployment.worker("one")
-        url = deployment.web()
+        jobs_deployment.use(EMAIL_URL=smtp.url(), DEFAULT_FROM_EMAIL="team@example.com")
+        jobs_deployment.worker("one")
+        url = jobs_deployment.web()
         query = urllib.parse.urlencode({"to": "ada@example.com", "subject": "Welcome", "body": "Hello"})
 
         assert status(f"{url}/queue/email/?{query}") == 202
@@ -189,9 +107,9 @@ def test_send_email_delivers_through_email_url_to_a_real_smtp_server(deployment,
     assert sentry.events() == []
 
 
-def test_a_failing_task_is_one_event_after_its_last_retry_without_its_secrets(deployment, sentry, redis):
-    _, worker_log = deployment.worker("one")
-    url = deployment.web()
+def test_a_failing_task_is_one_event_after_its_last_retry_without_its_secrets(jobs_deployment, sentry, redis):
+    _, worker_log = jobs_deployment.worker("one")
+    url = jobs_deployment.web()
     query = urllib.parse.urlencode(
         {"to": "ada@example.com", "subject": "invoice-42-control", "body": "token=planted-token-abc"}
     )
@@ -217,9 +135,9 @@ def test_a_failing_task_is_one_event_after_its_last_retry_without_its_secrets(de
     assert len(sentry.events()) == 1  # the retries, sent before it if at all, were none
 
 
-def test_a_beat_schedule_sends_crons_check_ins(deployment, sentry):
-    deployment.worker("one")
-    deployment.beat()
+def test_a_beat_schedule_sends_crons_check_ins(jobs_deployment, sentry):
+    jobs_deployment.worker("one")
+    jobs_deployment.beat()
 
     # jobs_settings.py runs the nightly clean-up every minute: at most a minute's wait.
     started, finished = wait_for(
@@ -232,11 +150,11 @@ def test_a_beat_schedule_sends_crons_check_ins(deployment, sentry):
     assert started["monitor_config"]["schedule"] == {"type": "crontab", "value": "* * * * *"}
 
 
-def test_a_worker_killed_mid_task_loses_nothing(deployment, redis, tmp_path):
+def test_a_worker_killed_mid_task_loses_nothing(jobs_deployment, redis, tmp_path):
     # Its own Redis database, and a visibility timeout short enough to wait out here.
-    deployment.use(CELERY_BROKER_URL=redis.url(1), CELERY_VISIBILITY_TIMEOUT="2")
-    first, _ = deployment.worker("first")
-    url = deployment.web()
+    jobs_deployment.use(CELERY_BROKER_URL=redis.url(1), CELERY_VISIBILITY_TIMEOUT="2")
+    first, _ = jobs_deployment.worker("first")
+    url = jobs_deployment.web()
     marks = tmp_path / "marks"
     marks.mkdir()
 
@@ -246,16 +164,18 @@ def test_a_worker_killed_mid_task_loses_nothing(deployment, redis, tmp_path):
     first.wait()
     time.sleep(3)  # past the visibility timeout: Redis may hand the task out again
     (marks / "release").touch()
-    deployment.worker("second")
+    jobs_deployment.worker("second")
 
     finished = wait_for(lambda: list(marks.glob("finished-*")), timeout=60, what="the task to finish")
     assert len(list(marks.glob("started-*"))) == 2
     assert len(finished) == 1
 
 
-def test_a_session_kept_in_redis_leaves_its_key_out_of_every_span_and_breadcrumb(deployment, sentry, redis):
-    deployment.use(TEST_CACHE_URL=redis.url(database=1))
-    url = deployment.web("sessions_settings")
+def test_a_session_kept_in_redis_leaves_its_key_out_of_every_span_and_breadcrumb(
+    jobs_deployment, sentry, redis
+):
+    jobs_deployment.use(TEST_CACHE_URL=redis.url(database=1))
+    url = jobs_deployment.web("sessions_settings")
     cookies = http.cookiejar.CookieJar()
     browser = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(cookies))
 

@@ -5,51 +5,41 @@ to Sentry under the release it was built with, stops gracefully sending what it 
 holds, refuses to start without SECRET_KEY, leaves migrations to their own command, and
 none of its layers holds what was planted beside the project's .env.
 
-Each bake's image is built once (the base image once per machine, tests/docker_engine.py)
+Each bake's image is built once (the base image once per machine, tests/helpers/docker_engine.py)
 and most checks share one container. Containers use the host's network and 127.0.0.1.
 """
 
 import json
 import re
-import secrets
 import subprocess
 import threading
 import tomllib
 import urllib.request
-from dataclasses import dataclass
 from pathlib import PurePosixPath
 
 import pytest
 
-from tests.conftest import DEPLOYED_ENVIRONMENT, TEMPLATE_DIR, bake_ok, env_file_values, load_module
-from tests.docker_engine import (
-    base_image,
-    build,
-    container,
-    debian_release,
-    docker,
-    docker_daemon,
-    image_files,
-    run_once,
+from tests.helpers.bake import DEPLOYED_ENVIRONMENT, env_file_values, envelope_server
+from tests.helpers.docker_engine import container, docker, image_files, run_once
+from tests.helpers.image import (
+    CONTROL_VALUE,
+    NEVER_IN_A_LAYER,
+    PLANTED_DATABASE_ROW,
+    PLANTED_ENV_SECRET,
+    RELEASE,
+    logs,
+    wait_until_serving,
 )
-from tests.processes import free_port, wait_for
-from tests.test_served_sentry import request as status
+from tests.helpers.processes import wait_for
+from tests.helpers.serving import request as status
 
 # One worker builds and runs all of these, with one Docker daemon (--dist loadgroup).
 pytestmark = [pytest.mark.docker, pytest.mark.xdist_group("docker")]
 
-RELEASE = "averon-backend@image-test"
 # gunicorn.conf.py's default GUNICORN_GRACEFUL_TIMEOUT, in seconds.
 GRACEFUL_TIMEOUT = 30
 # What a load balancer that terminates TLS adds: the debug route is not redirected.
 HTTPS = {"X-Forwarded-Proto": "https"}
-
-# Planted beside the bake's own .env (and its SECRET_KEY): none may reach a layer.
-PLANTED_ENV_SECRET = f"planted-env-file-secret-{secrets.token_hex(8)}"
-PLANTED_DATABASE_ROW = f"planted-database-row-{secrets.token_hex(8)}"
-NEVER_IN_A_LAYER = {".env", ".env.production", ".git", "db.sqlite3", ".venv", ".sentry-local"}
-# The controls: a file the image must hold, with a value that must be found in it.
-CONTROL_VALUE = f"control-value-{secrets.token_hex(8)}"
 
 # Run inside the image: what is installed, and what is there besides.
 INSTALLED = """
@@ -83,113 +73,10 @@ def normalized(name):
     return re.sub(r"[-_.]+", "-", name).lower()
 
 
-def logs(name):
-    result = docker("logs", name)
-    return result.stdout + result.stderr
-
-
-def wait_until_serving(name, url):
-    def answering():
-        try:
-            return status(url + "/api/health/") == 200
-        except OSError:
-            state = docker("inspect", "--format", "{{.State.Status}}", name).stdout.strip()
-            assert state == "running", f"the container is {state}:\n{logs(name)[-3000:]}"
-            return False
-
-    wait_for(answering, timeout=90, what="the container's health route")
-
-
-@pytest.fixture(scope="module")
-def docker_ready(tmp_path_factory):
-    with docker_daemon(tmp_path_factory.mktemp("dockerd")):
-        yield
-
-
-@pytest.fixture(scope="module")
-def base(docker_ready, tmp_path_factory):
-    release = debian_release(TEMPLATE_DIR / "{{cookiecutter.project_slug}}" / "Dockerfile")
-    return base_image(release, tmp_path_factory.mktemp("base-image"))
-
-
-@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
-def database(request):
-    return request.param
-
-
-@pytest.fixture(scope="module")
-def project(cookies_session, database):
-    """A bake with what must stay out of the image planted beside its .env: a git
-    repository, a SQLite database, another env file, local environments; and a control."""
-    project = bake_ok(cookies_session, database=database)
-    subprocess.run(["git", "init", "-q", project], check=True)
-    (project / "db.sqlite3").write_text(PLANTED_DATABASE_ROW)
-    (project / ".env.production").write_text(f"SECRET_KEY={PLANTED_ENV_SECRET}\n")
-    for local_folder in (".venv", ".sentry-local"):
-        (project / local_folder).mkdir()
-        (project / local_folder / "planted.txt").write_text(PLANTED_ENV_SECRET)
-    (project / "ops" / "control.txt").write_text(CONTROL_VALUE)
-    return project
-
-
-@pytest.fixture(scope="module")
-def image(project, base):
-    tag = f"averon-template-test-image:{secrets.token_hex(4)}"
-    build(project, tag, base, f"SENTRY_RELEASE={RELEASE}")
-    yield tag
-    docker("image", "rm", "--force", tag, check=False)
-
-
-@dataclass
-class Deployment:
-    """What a server gives the container: variables, and where its database lives."""
-
-    environment: dict
-    options: list
-
-    def listening(self, **variables):
-        """The environment with a port of its own on 127.0.0.1, and its URL."""
-        port = free_port()
-        environment = {**self.environment, "GUNICORN_BIND": f"127.0.0.1:{port}", **variables}
-        return environment, f"http://127.0.0.1:{port}"
-
-
-@pytest.fixture(scope="module")
-def deployment(database, request):
-    """Secrets and hosts, two workers; a PostgreSQL bake's database on the suite's server,
-    a SQLite bake's on a volume, as the project's README says to run it."""
-    environment = {**DEPLOYED_ENVIRONMENT, "ALLOWED_HOSTS": "127.0.0.1", "WEB_CONCURRENCY": "2"}
-    if database == "postgresql":
-        url = request.getfixturevalue("postgres").create_database(f"image_{secrets.token_hex(4)}")
-        yield Deployment({**environment, "DATABASE_URL": url}, [])
-        return
-    volume = docker("volume", "create").stdout.strip()
-    try:
-        yield Deployment(environment, [f"--volume={volume}:/app/data"])
-    finally:
-        docker("volume", "rm", "--force", volume, check=False)
-
-
-@pytest.fixture(scope="module")
-def sentry(project):
-    with load_module(project / "tests" / "envelope_server.py").EnvelopeServer() as server:
-        yield server
-
-
-@pytest.fixture(scope="module")
-def served(image, deployment, sentry):
-    """The image's own command, Sentry pointed at the capturing endpoint, the debug route
-    on; Docker probes its health every second instead of every 30."""
-    environment, url = deployment.listening(SENTRY_DSN=sentry.dsn(), SENTRY_DEBUG_ROUTE_ENABLED="true")
-    with container(image, environment, *deployment.options, "--health-interval=1s") as name:
-        wait_until_serving(name, url)
-        yield name, url
-
-
-def test_image_builds_from_the_lock_with_only_what_serving_needs(image, project):
+def test_image_builds_from_the_lock_with_only_what_serving_needs(image, image_project):
     locked = {
         normalized(package["name"]): package["version"]
-        for package in tomllib.loads((project / "uv.lock").read_text())["package"]
+        for package in tomllib.loads((image_project / "uv.lock").read_text())["package"]
     }
 
     result = run_once(image, {}, "python3", "-c", INSTALLED)
@@ -204,8 +91,8 @@ def test_image_builds_from_the_lock_with_only_what_serving_needs(image, project)
     assert contents["uv"] is False
 
 
-def test_given_only_variables_it_serves_health_and_docker_reports_it_healthy(served):
-    name, url = served
+def test_given_only_variables_it_serves_health_and_docker_reports_it_healthy(served_image):
+    name, url, _ = served_image
 
     with urllib.request.urlopen(url + "/api/health/", timeout=10) as response:
         assert (response.status, json.load(response)) == (200, {"status": "ok", "database": "ok"})
@@ -216,8 +103,8 @@ def test_given_only_variables_it_serves_health_and_docker_reports_it_healthy(ser
     wait_for(health, timeout=60, what="Docker's health check passing")
 
 
-def test_gunicorn_is_pid_1_and_no_process_runs_as_root(served):
-    name, _ = served
+def test_gunicorn_is_pid_1_and_no_process_runs_as_root(served_image):
+    name, _, _ = served_image
 
     processes = json.loads(docker("exec", name, "python3", "-c", PROCESSES).stdout)
 
@@ -227,8 +114,8 @@ def test_gunicorn_is_pid_1_and_no_process_runs_as_root(served):
     assert [p for p in processes.values() if p["uid"] == 0] == []
 
 
-def test_one_request_to_the_debug_route_makes_one_event_with_the_built_in_release(served, sentry):
-    _, url = served
+def test_one_request_to_the_debug_route_makes_one_event_with_the_built_in_release(served_image):
+    _, url, sentry = served_image
 
     assert status(url + "/api/sentry-debug/", headers=HTTPS) == 500
 
@@ -238,12 +125,12 @@ def test_one_request_to_the_debug_route_makes_one_event_with_the_built_in_releas
     assert event["exception"]["values"][0]["type"] == "ZeroDivisionError"
 
 
-@pytest.mark.usefixtures("served")
-def test_migrate_is_a_command_of_its_own_that_serving_never_runs(image, deployment):
-    environment, _ = deployment.listening()
+@pytest.mark.usefixtures("served_image")
+def test_migrate_is_a_command_of_its_own_that_serving_never_runs(image, image_deployment):
+    environment, _ = image_deployment.listening()
 
     def manage(*args):
-        return run_once(image, environment, "python3", "manage.py", *args, options=deployment.options)
+        return run_once(image, environment, "python3", "manage.py", *args, options=image_deployment.options)
 
     pending = manage("migrate", "--check")  # with the server up: it applied none
     migrated = manage("migrate", "--no-input")
@@ -255,11 +142,11 @@ def test_migrate_is_a_command_of_its_own_that_serving_never_runs(image, deployme
 
 
 def test_docker_stop_ends_gunicorn_within_its_graceful_timeout_and_queued_events_arrive(
-    image, deployment, project
+    image, image_deployment, image_project
 ):
-    envelope_server = load_module(project / "tests" / "envelope_server.py")
+    endpoint = envelope_server(image_project)
 
-    class HeldEnvelopes(envelope_server.EnvelopeHandler):
+    class HeldEnvelopes(endpoint.EnvelopeHandler):
         """Accepts no envelope until the test lets them through, so they are still
         queued in the workers when SIGTERM arrives."""
 
@@ -267,12 +154,14 @@ def test_docker_stop_ends_gunicorn_within_its_graceful_timeout_and_queued_events
             self.server.let_through.wait(timeout=60)
             super().do_POST()
 
-    with envelope_server.EnvelopeServer() as sentry:
+    with endpoint.EnvelopeServer() as sentry:
         sentry.RequestHandlerClass = HeldEnvelopes
         sentry.let_through = threading.Event()
-        environment, url = deployment.listening(SENTRY_DSN=sentry.dsn(), SENTRY_DEBUG_ROUTE_ENABLED="true")
+        environment, url = image_deployment.listening(
+            SENTRY_DSN=sentry.dsn(), SENTRY_DEBUG_ROUTE_ENABLED="true"
+        )
         try:
-            with container(image, environment, *deployment.options) as name:
+            with container(image, environment, *image_deployment.options) as name:
                 wait_until_serving(name, url)
                 statuses = [status(url + "/api/sentry-debug/", headers=HTTPS) for _ in range(3)]
                 stop = ["docker", "stop", "-t", str(GRACEFUL_TIMEOUT), name]
@@ -290,19 +179,19 @@ def test_docker_stop_ends_gunicorn_within_its_graceful_timeout_and_queued_events
     assert len(sentry.events()) == 3
 
 
-def test_without_secret_key_the_container_exits_with_one_line_naming_it(image, deployment):
-    environment, _ = deployment.listening()
+def test_without_secret_key_the_container_exits_with_one_line_naming_it(image, image_deployment):
+    environment, _ = image_deployment.listening()
     del environment["SECRET_KEY"]
 
-    result = run_once(image, environment, options=deployment.options)
+    result = run_once(image, environment, options=image_deployment.options)
 
     assert result.returncode != 0
     [line] = result.stderr.splitlines()
     assert line.startswith("ImproperlyConfigured: SECRET_KEY is not set"), line
 
 
-def test_no_layer_holds_env_files_git_local_databases_or_the_secret_key(image, project, tmp_path):
-    planted = {env_file_values(project)["SECRET_KEY"], PLANTED_ENV_SECRET, PLANTED_DATABASE_ROW}
+def test_no_layer_holds_env_files_git_local_databases_or_the_secret_key(image, image_project, tmp_path):
+    planted = {env_file_values(image_project)["SECRET_KEY"], PLANTED_ENV_SECRET, PLANTED_DATABASE_ROW}
     leaked_paths, leaked_values, controls = [], set(), set()
 
     for path, content in image_files(image, tmp_path):
@@ -317,14 +206,6 @@ def test_no_layer_holds_env_files_git_local_databases_or_the_secret_key(image, p
     assert leaked_paths == []
     assert leaked_values == set()
     assert controls == {".env.example", "app/ops/control.txt"}
-
-
-@pytest.fixture(scope="module")
-def jobs_image(cookies_session, base):
-    tag = f"averon-template-test-image:jobs-{secrets.token_hex(4)}"
-    build(bake_ok(cookies_session, background_jobs="celery"), tag, base)
-    yield tag
-    docker("image", "rm", "--force", tag, check=False)
 
 
 def test_the_same_image_runs_a_celery_worker_that_runs_queued_tasks(jobs_image, redis):

@@ -2,21 +2,24 @@
 server (Bugsink), and what Bugsink stored is read back through its API."""
 
 import json
-import urllib.error
 import urllib.parse
-import urllib.request
-import uuid
 
 import pytest
 
-from tests.conftest import DEPLOYED_ENVIRONMENT, run
-from tests.processes import free_port, start_server, stop_server, wait_for
-from tests.test_generated_project import project_environment
+from tests.helpers.bake import run
+from tests.helpers.bugsink import (
+    ARRIVAL_TIMEOUT,
+    PLANTED_ENVIRONMENT_SECRETS,
+    PROJECT_VALUES_SENT_BACK,
+    RELEASE,
+    serve_with_dsn,
+)
+from tests.helpers.processes import stop_server, wait_for
+from tests.helpers.project_commands import project_environment
 
 # One worker runs all of these, so one Bugsink serves them (pytest-xdist --dist loadgroup).
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("bugsink")]
 
-RELEASE = "averon-e2e@1.0.0"
 # What a hostile client plants, by where it goes; none of it may be stored.
 PLANTED_QUERY = {
     "password": "e2e-query-password",
@@ -58,142 +61,24 @@ PLANTED_HEADER_VALUES = [
     "e2e-header-referer-token",
     *(f"198.51.100.{n}" for n in (31, 32, 33, 35)),
 ]
-# The server's own secrets, from its environment, most under names no list could hold;
-# the client sends them back in fields the project allows, and they must still go.
-SERVER_SECRETS = {
-    "SECRET_KEY": "e2e-planted-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz-0123",
-    "CACHE_URL": "redis://:e2e-planted-cache-password@127.0.0.1:6379/0",
-    "STRIPE_SK": "sk_live_51E2ePlantedStripeKey",
-    "GITHUB_PAT": "ghp_E2ePlantedGithubPat0123456789",
-}
-PLANTED_ENVIRONMENT_SECRETS = [
-    SERVER_SECRETS["SECRET_KEY"],
-    "e2e-planted-cache-password",
-    SERVER_SECRETS["STRIPE_SK"],
-    SERVER_SECRETS["GITHUB_PAT"],
-]
-PROJECT_VALUES_SENT_BACK = {
-    f"comment{n}": f"see {value}" for n, value in enumerate(PLANTED_ENVIRONMENT_SECRETS)
-}
-# What the served project lets through beyond the defaults (observability/privacy/allowlists.py): the
-# controls, and the fields the secrets come back in.
-ALLOWED = {
-    "SENTRY_ALLOWED_HEADERS": "X-Client-Version",
-    "SENTRY_ALLOWED_BODY_FIELDS": ",".join(["note", "comment_dsn", *PROJECT_VALUES_SENT_BACK]),
-}
-# How long Bugsink may take to show what the SDK sent; events usually land in milliseconds.
-ARRIVAL_TIMEOUT = 20
 
 
-class BugsinkProject:
-    """A fresh Bugsink project per test, so counts start at zero."""
-
-    def __init__(self, bugsink):
-        self.bugsink = bugsink
-        self.name = f"e2e-{uuid.uuid4().hex[:8]}"
-        self.dsn = bugsink.ensure_project(self.name)
-        self.id = self.dsn.rsplit("/", 1)[1]
-
-    def issues(self):
-        return self.bugsink.api("GET", f"issues/?project={self.id}")["results"]
-
-    def events(self, issue):
-        listed = self.bugsink.api("GET", f"events/?issue={issue['id']}")["results"]
-        return [self.bugsink.api("GET", f"events/{event['id']}/")["data"] for event in listed]
-
-    def wait_for_issues(self, count):
-        return wait_for(
-            lambda: (issues := self.issues()) and len(issues) >= count and issues,
-            ARRIVAL_TIMEOUT,
-            f"{count} issues in Bugsink",
-        )
-
-    def all_event_data(self):
-        return [data for issue in self.issues() for data in self.events(issue)]
-
-
-class ServedProject:
-    """The baked project answering real HTTP on a free loopback port."""
-
-    def __init__(self, url, sentry_environment):
-        self.url = url
-        self.sentry_environment = sentry_environment
-
-    def request(self, path, form=None, headers=None):
-        body = urllib.parse.urlencode(form).encode() if form else None
-        # As a TLS-terminating load balancer would say, so production does not redirect.
-        headers = {"X-Forwarded-Proto": "https", **(headers or {})}
-        request = urllib.request.Request(self.url + path, data=body, headers=headers)
-        try:
-            with urllib.request.urlopen(request, timeout=30) as response:
-                return response.status
-        except urllib.error.HTTPError as error:
-            return error.code
-
-
-def serve(kind, project_dir, python, tmp_path, dsn):
-    """Start gunicorn (production settings) or runserver (development settings)."""
-    port = free_port()
-    sentry_environment = f"e2e-{kind}"
-    variables = {
-        "SENTRY_DSN": dsn,
-        "SENTRY_ENVIRONMENT": sentry_environment,
-        "SENTRY_RELEASE": RELEASE,
-        "SENTRY_DEBUG_ROUTE_ENABLED": "true",
-        **SERVER_SECRETS,
-        **ALLOWED,
-    }
-    if kind == "gunicorn":
-        command = [
-            python,
-            "-m",
-            "gunicorn",
-            "core.wsgi",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            "1",
-            "--no-control-socket",
-        ]
-        env = project_environment(
-            "production", **{**DEPLOYED_ENVIRONMENT, **variables, "ALLOWED_HOSTS": "127.0.0.1"}
-        )
-    else:
-        command = [python, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"]
-        env = project_environment("development", **variables)
-    url = f"http://127.0.0.1:{port}"
-    process = start_server(command, url + "/api/health/", tmp_path / f"{kind}.log", cwd=project_dir, env=env)
-    return process, ServedProject(url, sentry_environment)
-
-
-@pytest.fixture
-def bugsink_project(bugsink):
-    return BugsinkProject(bugsink)
-
-
-@pytest.fixture(params=["gunicorn", "runserver"])
-def served(request, sentry_local_project, project_python, tmp_path, bugsink_project):
-    process, served_project = serve(
-        request.param, sentry_local_project, project_python, tmp_path, bugsink_project.dsn
-    )
-    yield served_project
-    stop_server(process)
-
-
-def test_debug_route_error_becomes_one_issue_with_environment_release_and_url(served, bugsink_project):
-    assert served.request("/api/sentry-debug/") == 500
+def test_debug_route_error_becomes_one_issue_with_environment_release_and_url(
+    served_to_bugsink, bugsink_project
+):
+    assert served_to_bugsink.request("/api/sentry-debug/") == 500
 
     [issue] = bugsink_project.wait_for_issues(1)
     assert issue["calculated_type"] == "ZeroDivisionError"
     [event] = bugsink_project.events(issue)
-    assert event["environment"] == served.sentry_environment
+    assert event["environment"] == served_to_bugsink.sentry_environment
     assert event["release"] == RELEASE
     assert event["request"]["url"].endswith("/api/sentry-debug/")
 
 
-def test_repeated_errors_are_events_of_the_same_issue(served, bugsink_project):
+def test_repeated_errors_are_events_of_the_same_issue(served_to_bugsink, bugsink_project):
     for _ in range(3):
-        assert served.request("/api/sentry-debug/") == 500
+        assert served_to_bugsink.request("/api/sentry-debug/") == 500
 
     wait_for(
         lambda: sum(issue["digested_event_count"] for issue in bugsink_project.issues()) == 3,
@@ -204,7 +89,7 @@ def test_repeated_errors_are_events_of_the_same_issue(served, bugsink_project):
     assert issue["digested_event_count"] == 3
 
 
-def test_no_planted_secret_is_stored_and_every_control_is(served, bugsink_project):
+def test_no_planted_secret_is_stored_and_every_control_is(served_to_bugsink, bugsink_project):
     query = urllib.parse.urlencode({**PLANTED_QUERY, "page": "control-page-2"})
     headers = {**PLANTED_HEADERS, "X-Client-Version": "control-ios-4.2", "User-Agent": "control-agent/1.0"}
     dsn_key = urllib.parse.urlsplit(bugsink_project.dsn).username
@@ -215,7 +100,7 @@ def test_no_planted_secret_is_stored_and_every_control_is(served, bugsink_projec
         {"note": "control-note", **PROJECT_VALUES_SENT_BACK, "comment_dsn": f"see {dsn_key}"},
     ]
     for form in forms:
-        assert served.request(f"/api/sentry-debug/?{query}", form=form, headers=headers) == 500
+        assert served_to_bugsink.request(f"/api/sentry-debug/?{query}", form=form, headers=headers) == 500
 
     [issue] = bugsink_project.wait_for_issues(1)
     wait_for(lambda: len(bugsink_project.events(issue)) == len(forms), ARRIVAL_TIMEOUT, "both events")
@@ -247,8 +132,10 @@ def test_no_planted_secret_is_stored_and_every_control_is(served, bugsink_projec
         assert all("[Filtered]" in value for value in sent_back)
 
 
-def test_warning_in_a_request_is_an_event_with_the_info_line_as_breadcrumb(served, bugsink_project):
-    assert served.request("/api/sentry-debug/?log=warning") == 200
+def test_warning_in_a_request_is_an_event_with_the_info_line_as_breadcrumb(
+    served_to_bugsink, bugsink_project
+):
+    assert served_to_bugsink.request("/api/sentry-debug/?log=warning") == 200
 
     [issue] = bugsink_project.wait_for_issues(1)
     [event] = bugsink_project.events(issue)
@@ -261,7 +148,9 @@ def test_warning_in_a_request_is_an_event_with_the_info_line_as_breadcrumb(serve
 def test_empty_dsn_sends_nothing(sentry_local_project, project_python, tmp_path, bugsink):
     total_events = lambda: sum(p["stored_event_count"] for p in bugsink.api("GET", "projects/")["results"])  # noqa: E731
     before = total_events()
-    process, served_project = serve("gunicorn", sentry_local_project, project_python, tmp_path, dsn="")
+    process, served_project = serve_with_dsn(
+        "gunicorn", sentry_local_project, project_python, tmp_path, dsn=""
+    )
     try:
         assert served_project.request("/api/sentry-debug/") == 500
         assert served_project.request("/api/sentry-debug/?log=warning") == 200

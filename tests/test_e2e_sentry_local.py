@@ -6,8 +6,8 @@ import urllib.request
 
 import pytest
 
-from tests.conftest import env_file_values, run
-from tests.test_generated_project import project_environment
+from tests.helpers.bake import env_file_values, run
+from tests.helpers.project_commands import project_environment
 
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("bugsink")]
 

@@ -1,12 +1,12 @@
 """A baked project, installed from its own uv.lock, passes its own checks."""
 
-import os
 import py_compile
 import tomllib
 
 import pytest
 
-from tests.conftest import DEPLOYED_ENVIRONMENT, bake_ok, run
+from tests.helpers.bake import DEPLOYED_ENVIRONMENT, bake_ok, run
+from tests.helpers.project_commands import project_environment, run_test_suite
 
 SETTINGS_MODULES = ["development", "staging", "production", "test"]
 
@@ -17,27 +17,6 @@ AWKWARD_ANSWERS = {
     "author_name": 'Zoë "Z" O\'Hara \\',
     "author_email": "zoe.o'hara@example.com",
 }
-
-
-def project_environment(settings_module=None, **variables):
-    """The user's shell environment, without any Django or Sentry settings of ours, nor
-    the state of the `make test` that runs this suite (a bake's make would print its
-    folders as a sub-make does, and share the outer make's jobs)."""
-    inherited = {
-        name: value
-        for name, value in os.environ.items()
-        if not name.startswith(("DJANGO_", "SENTRY_")) and name not in ("MAKELEVEL", "MAKEFLAGS", "MFLAGS")
-    }
-    if settings_module:
-        inherited["DJANGO_SETTINGS_MODULE"] = f"core.settings.{settings_module}"
-    return {**inherited, **variables}
-
-
-def run_test_suite(project_python, project, **variables):
-    command = [project_python, "-m", "pytest", "-q", "-p", "no:cacheprovider"]
-    result = run(command, cwd=project, env=project_environment(**variables))
-    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
-    return result
 
 
 def test_generated_test_suite_passes(project_python, default_project):

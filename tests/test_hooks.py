@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.conftest import TEMPLATE_DIR, cookiecutter_cli, load_module
+from tests.helpers.bake import TEMPLATE_DIR, cookiecutter_cli, load_module
 
 pre_gen = load_module(TEMPLATE_DIR / "hooks" / "pre_gen_project.py")
 post_gen = load_module(TEMPLATE_DIR / "hooks" / "post_gen_project.py")

@@ -8,8 +8,8 @@ import tomllib
 
 import pytest
 
-from tests.conftest import cookiecutter_cli, env_file_values, run
-from tests.test_generated_project import project_environment, run_test_suite
+from tests.helpers.bake import cookiecutter_cli, env_file_values, run
+from tests.helpers.project_commands import project_environment, run_test_suite
 
 # Answers that try to run code touch {marker}; the file must never appear.
 PYTHON_INJECTION = "x' + __import__('os').system('touch {marker}') + '"

@@ -10,7 +10,7 @@ import tomllib
 
 import pytest
 
-from tests.conftest import UV, UV_ENVIRONMENT, bake_ok, run, uv_sync
+from tests.helpers.bake import UV, UV_ENVIRONMENT, bake_ok, run, uv_sync
 
 POSTGRESQL_ONLY = {"psycopg", "psycopg-binary"}
 # What background_jobs=celery adds: Celery, its Redis client and what they depend on

@@ -5,13 +5,8 @@ import tomllib
 
 import pytest
 
-from tests.conftest import bake_ok, run
-from tests.test_generated_project import project_environment, run_test_suite
-
-
-@pytest.fixture(scope="module")
-def postgresql_project(cookies_session):
-    return bake_ok(cookies_session, database="postgresql", project_name="Pg Backend")
+from tests.helpers.bake import run
+from tests.helpers.project_commands import project_environment, run_test_suite
 
 
 def manage(project_python, project, *args, **variables):
@@ -21,25 +16,25 @@ def manage(project_python, project, *args, **variables):
 
 
 def test_postgresql_bake_migrates_and_passes_its_suite_on_a_real_server(
-    postgresql_project, project_python, postgres
+    pg_backend_project, project_python, postgres
 ):
     database_url = postgres.create_database("pg_backend")
 
-    migrated = manage(project_python, postgresql_project, "migrate", "--no-input", DATABASE_URL=database_url)
+    migrated = manage(project_python, pg_backend_project, "migrate", "--no-input", DATABASE_URL=database_url)
     assert migrated.returncode == 0, migrated.stderr
-    shown = manage(project_python, postgresql_project, "showmigrations", "auth", DATABASE_URL=database_url)
+    shown = manage(project_python, pg_backend_project, "showmigrations", "auth", DATABASE_URL=database_url)
     assert "[X] 0001_initial" in shown.stdout
 
-    run_test_suite(project_python, postgresql_project, DATABASE_URL=database_url)
+    run_test_suite(project_python, pg_backend_project, DATABASE_URL=database_url)
 
 
 def dependencies(project):
     return tomllib.loads((project / "pyproject.toml").read_text())["project"]["dependencies"]
 
 
-def test_postgresql_bake_asks_for_the_driver_and_documents_the_url(postgresql_project):
-    assert any(line.startswith("psycopg[binary]") for line in dependencies(postgresql_project))
-    example = (postgresql_project / ".env.example").read_text()
+def test_postgresql_bake_asks_for_the_driver_and_documents_the_url(pg_backend_project):
+    assert any(line.startswith("psycopg[binary]") for line in dependencies(pg_backend_project))
+    example = (pg_backend_project / ".env.example").read_text()
     assert "DATABASE_URL=postgres://pg_backend:change-me@127.0.0.1:5432/pg_backend" in example
 
 
@@ -52,10 +47,10 @@ def test_sqlite_bake_needs_no_database_driver(default_project):
     )
 
 
-def test_wrong_password_is_one_clear_line(postgresql_project, project_python, postgres):
+def test_wrong_password_is_one_clear_line(pg_backend_project, project_python, postgres):
     wrong = postgres.url(password="not-the-password")
 
-    result = manage(project_python, postgresql_project, "migrate", "--no-input", DATABASE_URL=wrong)
+    result = manage(project_python, pg_backend_project, "migrate", "--no-input", DATABASE_URL=wrong)
 
     assert result.returncode == 1
     [line] = result.stderr.strip().splitlines()
@@ -76,8 +71,8 @@ def test_wrong_password_is_one_clear_line(postgresql_project, project_python, po
         "postgress://app:secret-password:with:colons@db/app",
     ],
 )
-def test_bad_database_url_stops_start_up_naming_the_variable(postgresql_project, project_python, url):
-    result = manage(project_python, postgresql_project, "check", DATABASE_URL=url)
+def test_bad_database_url_stops_start_up_naming_the_variable(pg_backend_project, project_python, url):
+    result = manage(project_python, pg_backend_project, "check", DATABASE_URL=url)
 
     assert result.returncode == 1
     [line] = result.stderr.strip().splitlines()
@@ -88,7 +83,7 @@ def test_bad_database_url_stops_start_up_naming_the_variable(postgresql_project,
     assert "secret-password" not in line and "with" not in line
 
 
-def test_missing_database_url_stops_a_postgresql_project(postgresql_project, project_python):
-    result = manage(project_python, postgresql_project, "check", DATABASE_URL="")
+def test_missing_database_url_stops_a_postgresql_project(pg_backend_project, project_python):
+    result = manage(project_python, pg_backend_project, "check", DATABASE_URL="")
 
     assert result.stderr.strip().startswith("ImproperlyConfigured: DATABASE_URL is not set.")

@@ -9,11 +9,9 @@ import urllib.error
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 
-import pytest
-
-from tests.conftest import DEPLOYED_ENVIRONMENT, bake_ok, load_module
-from tests.processes import free_port, start_server, stop_server, wait_for
-from tests.test_generated_project import project_environment
+from tests.helpers.bake import DEPLOYED_ENVIRONMENT, envelope_server
+from tests.helpers.processes import free_port, start_server, stop_server, wait_for
+from tests.helpers.project_commands import project_environment
 
 # Bounds of the burst: request count, parallel clients, and seconds for each request.
 BURST_REQUESTS = 600
@@ -23,11 +21,6 @@ REQUEST_TIMEOUT = 30
 # that outruns the Sentry endpoint by more than this in one worker drops the excess.
 # Against a local endpoint the queue never fills, so nothing may be lost here.
 SDK_QUEUE_SIZE = 100
-
-
-@pytest.fixture(scope="module")
-def project(cookies_session):
-    return bake_ok(cookies_session, database="postgresql")
 
 
 def get(url, headers=None):
@@ -40,7 +33,9 @@ def get(url, headers=None):
         return error.code, error.headers, error.read()
 
 
-def test_make_serve_answers_with_static_files_and_json_logs(project, project_python, postgres, tmp_path):
+def test_make_serve_answers_with_static_files_and_json_logs(
+    postgresql_project, project_python, postgres, tmp_path
+):
     port = free_port()
     variables = {
         "DATABASE_URL": postgres.create_database("serve_db"),
@@ -56,7 +51,7 @@ def test_make_serve_answers_with_static_files_and_json_logs(project, project_pyt
         ["make", "serve", f"VENV={project_python.parent.parent}"],
         url + "/api/health/",
         log,
-        cwd=project,
+        cwd=postgresql_project,
         env=project_environment(**variables),
     )
     try:
@@ -64,9 +59,10 @@ def test_make_serve_answers_with_static_files_and_json_logs(project, project_pyt
         status, _, body = get(url + "/api/health/")
         assert (status, json.loads(body)) == (200, {"status": "ok", "database": "ok"})
 
-        manifest = json.loads((project / "staticfiles" / "staticfiles.json").read_text())
+        manifest = json.loads((postgresql_project / "staticfiles" / "staticfiles.json").read_text())
         hashed = manifest["paths"]["admin/css/base.css"]
-        assert hashed != "admin/css/base.css" and (project / "staticfiles" / f"{hashed}.gz").is_file()
+        static_files = postgresql_project / "staticfiles"
+        assert hashed != "admin/css/base.css" and (static_files / f"{hashed}.gz").is_file()
         status, headers, _ = get(
             f"{url}/static/{hashed}", {"Accept-Encoding": "gzip", "X-Forwarded-Proto": "https"}
         )
@@ -93,12 +89,11 @@ def test_make_serve_answers_with_static_files_and_json_logs(project, project_pyt
 
 
 def test_burst_against_two_workers_loses_no_event_and_stops_cleanly(
-    project, project_python, postgres, tmp_path
+    postgresql_project, project_python, postgres, tmp_path
 ):
-    envelope_server = load_module(project / "tests" / "envelope_server.py")
     port = free_port()
     url = f"http://127.0.0.1:{port}"
-    with envelope_server.EnvelopeServer() as sentry:
+    with envelope_server(postgresql_project).EnvelopeServer() as sentry:
         variables = {
             **DEPLOYED_ENVIRONMENT,
             "ALLOWED_HOSTS": "127.0.0.1",
@@ -112,7 +107,7 @@ def test_burst_against_two_workers_loses_no_event_and_stops_cleanly(
             [project_python, "-m", "gunicorn", "--config", "gunicorn.conf.py", "core.wsgi"],
             url + "/api/health/",
             tmp_path / "gunicorn.log",
-            cwd=project,
+            cwd=postgresql_project,
             env=project_environment("production", **variables),
         )
         try:

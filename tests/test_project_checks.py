@@ -3,42 +3,13 @@
 
 import pytest
 
-from tests.conftest import bake_ok
-from tests.project_commands import make
+from tests.helpers.project_commands import make
 
 
-@pytest.fixture(scope="module")
-def project(cookies_session):
-    """An installed default bake; each test plants its fault and takes it out again."""
-    project = bake_ok(cookies_session)
-    installed = make("install", project)
-    assert installed.returncode == 0, installed.stdout + installed.stderr
-    return project
-
-
-@pytest.fixture
-def planted(project):
-    """Write files into the project for one test; restore or delete them afterwards."""
-    saved = {}
-
-    def plant(relative_path, text):
-        path = project / relative_path
-        saved.setdefault(path, path.read_text() if path.exists() else None)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text)
-
-    yield plant
-    for path, text in saved.items():
-        if text is None:
-            path.unlink()
-        else:
-            path.write_text(text)
-
-
-def test_make_lint_fails_on_an_unused_import(project, planted):
+def test_make_lint_fails_on_an_unused_import(installed_project, planted):
     planted("core/planted.py", '"""A module with a lint error."""\n\nimport os\n')
 
-    result = make("lint", project)
+    result = make("lint", installed_project)
 
     assert result.returncode != 0
     assert "F401" in result.stdout and "core/planted.py:3:8" in result.stdout
@@ -62,20 +33,20 @@ CROSSED_RULES = {
 
 
 @pytest.mark.parametrize("module", CROSSED_RULES)
-def test_make_lint_fails_on_an_import_across_a_rule(project, planted, module):
+def test_make_lint_fails_on_an_import_across_a_rule(installed_project, planted, module):
     source, rule = CROSSED_RULES[module]
     planted(module, source)
 
-    result = make("lint", project)
+    result = make("lint", installed_project)
 
     assert result.returncode != 0
     assert "1 broken" in result.stdout and rule in result.stdout
 
 
-def test_make_typecheck_fails_on_a_type_error(project, planted):
+def test_make_typecheck_fails_on_a_type_error(installed_project, planted):
     planted("core/planted.py", '"""A module with a type error."""\n\nretries: int = "three"\n')
 
-    result = make("typecheck", project)
+    result = make("typecheck", installed_project)
 
     assert result.returncode != 0
     assert (
@@ -86,40 +57,40 @@ def test_make_typecheck_fails_on_a_type_error(project, planted):
     assert errors and all(line.startswith("core/planted.py:") for line in errors)  # nothing else fails
 
 
-def test_make_migrations_check_fails_on_a_model_without_its_migration(project, planted):
+def test_make_migrations_check_fails_on_a_model_without_its_migration(installed_project, planted):
     planted("shop/__init__.py", "")
     planted("shop/migrations/__init__.py", "")
     planted(
         "shop/models.py",
         "from django.db import models\n\n\nclass Order(models.Model):\n    total = models.IntegerField()\n",
     )
-    base = (project / "core/settings/base.py").read_text()
+    base = (installed_project / "core/settings/base.py").read_text()
     planted("core/settings/base.py", base + '\nINSTALLED_APPS += ["shop"]\n')
 
-    result = make("migrations-check", project)
+    result = make("migrations-check", installed_project)
 
     assert result.returncode != 0
     assert "shop/migrations/0001_initial.py" in result.stdout
 
 
-def test_make_test_fails_under_the_coverage_threshold(project, planted):
+def test_make_test_fails_under_the_coverage_threshold(installed_project, planted):
     planted(
         "core/planted.py",
         '"""Code no test runs."""\n\n\n'
         + "".join(f"def unused_{n}() -> int:\n    return {n}\n\n\n" for n in range(200)),
     )
 
-    result = make("test", project)
+    result = make("test", installed_project)
 
     assert result.returncode != 0
     assert "less than fail-under=90" in result.stdout + result.stderr
 
 
-def test_make_deploy_check_fails_on_an_insecure_production_setting(project, planted):
-    production = (project / "core/settings/production.py").read_text()
+def test_make_deploy_check_fails_on_an_insecure_production_setting(installed_project, planted):
+    production = (installed_project / "core/settings/production.py").read_text()
     planted("core/settings/production.py", production + "\nSESSION_COOKIE_SECURE = False\n")
 
-    result = make("deploy-check", project)
+    result = make("deploy-check", installed_project)
 
     assert result.returncode != 0
     assert "security.W012" in result.stdout + result.stderr

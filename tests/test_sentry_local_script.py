@@ -2,21 +2,11 @@
 puts back the SENTRY_DSN line start replaced unless someone changed it since."""
 
 import json
-import subprocess
 import sys
 
 import pytest
 
-from tests.conftest import run
-
-
-@pytest.fixture
-def impostor():
-    """A process group leader whose command line says "bugsink": not ours to stop."""
-    process = subprocess.Popen(["bash", "-c", "exec -a bugsink-impostor sleep 60"], start_new_session=True)
-    yield process
-    process.kill()
-    process.wait()
+from tests.helpers.bake import run
 
 
 def stop(project, data_dir, *args):

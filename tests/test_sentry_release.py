@@ -7,26 +7,14 @@ import re
 
 import pytest
 
-from tests.conftest import bake_ok, run
-from tests.project_commands import GIT, checkout
-from tests.sentry_api import SentryApi
-from tests.test_generated_project import project_environment
-from tests.test_workflow import CI, load, run_steps
+from tests.helpers.bake import run
+from tests.helpers.project_commands import project_environment
+from tests.helpers.sentry_api import SentryApi
+from tests.helpers.workflow import CI, load, run_steps
 
 EXPRESSION = re.compile(r"^\$\{\{ ([\w.]+) \}\}$")
 TOKEN = "sntrys_release-token-for-the-template-tests"
 ORG = "averon"
-
-
-@pytest.fixture(scope="module")
-def repository(cookies_session, tmp_path_factory):
-    """A checkout with two commits, as `fetch-depth: 0` gives the job."""
-    project = bake_ok(cookies_session)
-    repository = checkout(project, tmp_path_factory.mktemp("release") / "checkout")
-    (repository / "CHANGELOG.md").write_text("# Changes\n")
-    run([*GIT, "add", "CHANGELOG.md"], cwd=repository)
-    run([*GIT, "commit", "-q", "-m", "Add a changelog"], cwd=repository)
-    return repository
 
 
 def commits(repository):
@@ -63,8 +51,8 @@ def run_release_step(repository, tmp_path, api_url, **context):
     return result
 
 
-def test_release_job_runs_on_pushes_to_the_default_branch_after_the_checks(repository):
-    job = release_job(repository)
+def test_release_job_runs_on_pushes_to_the_default_branch_after_the_checks(release_repository):
+    job = release_job(release_repository)
     [checkout_step] = [step for step in job["steps"] if step.get("uses", "").startswith("actions/checkout@")]
 
     assert job["needs"] == "check"
@@ -76,18 +64,18 @@ def test_release_job_runs_on_pushes_to_the_default_branch_after_the_checks(repos
 
 @pytest.mark.parametrize(("variable", "environment"), [("", "production"), ("staging", "staging")])
 def test_release_step_creates_the_release_with_its_commits_and_records_the_deploy(
-    repository, tmp_path, variable, environment
+    release_repository, tmp_path, variable, environment
 ):
-    sha, previous = commits(repository)
+    sha, previous = commits(release_repository)
     with SentryApi() as api:
         result = run_release_step(
-            repository,
+            release_repository,
             tmp_path,
             api.url,
             **{
                 "secrets.SENTRY_AUTH_TOKEN": TOKEN,
                 "secrets.SENTRY_ORG": ORG,
-                "secrets.SENTRY_PROJECT": repository.name,
+                "secrets.SENTRY_PROJECT": release_repository.name,
                 "vars.SENTRY_DEPLOY_ENVIRONMENT": variable,
             },
         )
@@ -96,7 +84,7 @@ def test_release_step_creates_the_release_with_its_commits_and_records_the_deplo
     writes = [request for request in api.requests if request.method != "GET"]
 
     created, *_ = [request for request in writes if request.path == releases]
-    assert (created.body["version"], created.body["projects"]) == (sha, [repository.name])
+    assert (created.body["version"], created.body["projects"]) == (sha, [release_repository.name])
     [associated] = [request for request in writes if request.body.get("commits")]
     assert associated.path == f"{releases}{sha}/"
     assert [commit["id"] for commit in associated.body["commits"]] == [sha, previous]
@@ -109,9 +97,9 @@ def test_release_step_creates_the_release_with_its_commits_and_records_the_deplo
     assert TOKEN not in result.stdout + result.stderr
 
 
-def test_release_step_without_the_secrets_succeeds_and_calls_nothing(repository, tmp_path):
+def test_release_step_without_the_secrets_succeeds_and_calls_nothing(release_repository, tmp_path):
     with SentryApi() as api:
-        result = run_release_step(repository, tmp_path, api.url)
+        result = run_release_step(release_repository, tmp_path, api.url)
 
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     assert api.requests == []

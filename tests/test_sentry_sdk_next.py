@@ -6,10 +6,9 @@ it runs on it."""
 import re
 import tomllib
 
-from tests.conftest import bake_ok, run
-from tests.project_commands import checkout
-from tests.test_generated_project import project_environment
-from tests.test_workflow import run_steps, workflow_environment
+from tests.helpers.bake import bake_ok, run
+from tests.helpers.project_commands import checkout, project_environment
+from tests.helpers.workflow import run_steps, workflow_environment
 
 NEXT_PYTHON = ".venv/sentry-next/bin/python"
 # A 3.x release or pre-release, such as 3.0.0b2

@@ -11,91 +11,18 @@ against a capturing Sentry endpoint on loopback, with the debug route off:
 """
 
 import json
-import shutil
 import socket
-import urllib.error
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 
 import pytest
 
-from tests.conftest import DEPLOYED_ENVIRONMENT, bake_ok, load_module, run
-from tests.processes import free_port, start_server, stop_server, wait_for
-from tests.test_generated_project import project_environment
+from tests.helpers.bake import DEPLOYED_ENVIRONMENT, run
+from tests.helpers.processes import stop_server, wait_for
+from tests.helpers.project_commands import project_environment
+from tests.helpers.serving import request, serve
 
-SERVED_FILES = Path(__file__).parent / "served"
 CSRF_COOKIE = "csrftoken=" + "a" * 32
-
-
-def with_served_routes(bake, python, tmp_path_factory, **variables):
-    """A copy of `bake` with the failing routes of tests/served, and its static files
-    collected as a deployed project has them (the admin's pages link them)."""
-    project = tmp_path_factory.mktemp("served") / bake.name
-    shutil.copytree(bake, project)
-    for name in ("served_routes.py", "served_settings.py"):
-        shutil.copy(SERVED_FILES / name, project / name)
-    collected = run(
-        [python, "manage.py", "collectstatic", "--no-input"],
-        cwd=project,
-        env=project_environment("production", **DEPLOYED_ENVIRONMENT, **variables),
-    )
-    assert collected.returncode == 0, collected.stderr
-    return project
-
-
-@pytest.fixture(scope="module")
-def project(default_project, project_python, tmp_path_factory):
-    return with_served_routes(default_project, project_python, tmp_path_factory)
-
-
-@pytest.fixture(scope="module")
-def postgresql_project(cookies_session, project_python, tmp_path_factory):
-    bake = bake_ok(cookies_session, database="postgresql")
-    # Collecting static files reads the settings, which need a DATABASE_URL, never used.
-    return with_served_routes(bake, project_python, tmp_path_factory, DATABASE_URL="postgres://unused/db")
-
-
-@pytest.fixture
-def sentry(project):
-    with load_module(project / "tests" / "envelope_server.py").EnvelopeServer() as server:
-        yield server
-
-
-def serve(project, python, sentry, log, server, settings_module="served_settings", **variables):
-    """Serve the project under `server` with `settings_module` (production settings and
-    test routes) and these `variables`; the process, and its base URL."""
-    port = free_port()
-    variables = {
-        **DEPLOYED_ENVIRONMENT,
-        "DJANGO_SETTINGS_MODULE": settings_module,
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "SECURE_SSL_REDIRECT": "false",
-        "SENTRY_DSN": sentry.dsn(),
-        "GUNICORN_BIND": f"127.0.0.1:{port}",
-        "WEB_CONCURRENCY": "1",
-        **variables,
-    }
-    if server == "gunicorn":
-        command = [python, "-m", "gunicorn", "--config", "gunicorn.conf.py", "core.wsgi"]
-    else:
-        command = [python, "-m", "uvicorn", "core.asgi:application", "--port", str(port), "--no-access-log"]
-    url = f"http://127.0.0.1:{port}"
-    process = start_server(
-        command, url + "/api/health/", log, cwd=project, env=project_environment(**variables)
-    )
-    return process, url
-
-
-def request(url, data=None, headers=None, method=None):
-    """The HTTP status of one request."""
-    try:
-        with urllib.request.urlopen(
-            urllib.request.Request(url, data=data, headers=headers or {}, method=method), timeout=30
-        ) as response:
-            return response.status
-    except urllib.error.HTTPError as error:
-        return error.code
 
 
 def connect(url):
@@ -158,9 +85,11 @@ ABUSES = {
 }
 
 
-def test_hostile_requests_make_no_event_and_a_real_500_makes_one(project, project_python, sentry, tmp_path):
+def test_hostile_requests_make_no_event_and_a_real_500_makes_one(
+    served_project, project_python, sentry, tmp_path
+):
     log = tmp_path / "gunicorn.log"
-    gunicorn, url = serve(project, project_python, sentry, log, "gunicorn")
+    gunicorn, url = serve(served_project, project_python, sentry, log, "gunicorn")
     try:
         answers = {abuse: send(url) for abuse, send in ABUSES.items()}
         assert request(url + "/broken/") == 500  # the control
@@ -172,9 +101,9 @@ def test_hostile_requests_make_no_event_and_a_real_500_makes_one(project, projec
     assert b"planted-line-secret" not in b"".join(sentry.envelopes)
 
 
-def test_a_newline_in_the_path_cannot_forge_a_log_line(project, project_python, sentry, tmp_path):
+def test_a_newline_in_the_path_cannot_forge_a_log_line(served_project, project_python, sentry, tmp_path):
     log = tmp_path / "gunicorn.log"
-    gunicorn, url = serve(project, project_python, sentry, log, "gunicorn")
+    gunicorn, url = serve(served_project, project_python, sentry, log, "gunicorn")
     try:
         request(url + "/no-such-page/%0Aremote=203.0.113.9%20method=GET%20status=200", method="GET")
         wait_for(lambda: "203.0.113.9" in log.read_text(), what="the access log line")
@@ -194,10 +123,10 @@ def test_a_newline_in_the_path_cannot_forge_a_log_line(project, project_python, 
 
 
 def test_under_asgi_errors_carry_their_request_and_concurrent_requests_their_own_tags(
-    project, project_python, sentry, tmp_path
+    served_project, project_python, sentry, tmp_path
 ):
     uvicorn, url = serve(
-        project,
+        served_project,
         project_python,
         sentry,
         tmp_path / "uvicorn.log",
@@ -230,9 +159,9 @@ def test_under_asgi_errors_carry_their_request_and_concurrent_requests_their_own
 
 @pytest.mark.parametrize("server", ["gunicorn", "uvicorn"])
 def test_head_requests_are_answered_without_a_body_and_make_no_event(
-    project, project_python, sentry, tmp_path, server
+    served_project, project_python, sentry, tmp_path, server
 ):
-    process, url = serve(project, project_python, sentry, tmp_path / "server.log", server)
+    process, url = serve(served_project, project_python, sentry, tmp_path / "server.log", server)
     try:
         heads = [raw_exchange(url, "HEAD", path) for path in ("/admin/login/", "/no-such-page/") * 20]
         get = raw_exchange(url, "GET", "/admin/login/")  # the control: the same page has a body
@@ -271,10 +200,10 @@ UNDECODABLE = {
 
 @pytest.mark.parametrize("server", ["gunicorn", "uvicorn"])
 def test_requests_in_charsets_django_cannot_decode_are_a_400_a_log_line_and_no_event(
-    project, project_python, sentry, tmp_path, server
+    served_project, project_python, sentry, tmp_path, server
 ):
     log = tmp_path / "server.log"
-    process, url = serve(project, project_python, sentry, log, server)
+    process, url = serve(served_project, project_python, sentry, log, server)
     try:
         answers = {abuse: send(url) for abuse, send in UNDECODABLE.items()}
         # The controls: the same form in UTF-8 and in an alias of Latin-1 is read (the
@@ -294,18 +223,18 @@ def test_requests_in_charsets_django_cannot_decode_are_a_400_a_log_line_and_no_e
 
 
 def test_a_session_cookie_holding_a_nul_is_no_session_and_no_event_on_postgresql(
-    postgresql_project, project_python, postgres, sentry, tmp_path
+    served_postgresql_project, project_python, postgres, sentry, tmp_path
 ):
     database_url = postgres.create_database("served_sessions")
     migrated = run(
         [project_python, "manage.py", "migrate", "--no-input"],
-        cwd=postgresql_project,
+        cwd=served_postgresql_project,
         env=project_environment("production", **DEPLOYED_ENVIRONMENT, DATABASE_URL=database_url),
     )
     assert migrated.returncode == 0, migrated.stderr
     log = tmp_path / "gunicorn.log"
     gunicorn, url = serve(
-        postgresql_project, project_python, sentry, log, "gunicorn", DATABASE_URL=database_url
+        served_postgresql_project, project_python, sentry, log, "gunicorn", DATABASE_URL=database_url
     )
     nul_cookie = {"Cookie": 'sessionid="\\000' + "a" * 31 + '"'}  # cookie quoting: \000 is NUL
     try:
@@ -335,10 +264,10 @@ HELD_CONNECTIONS = {
 
 
 def test_a_client_holding_a_worker_past_its_timeout_makes_no_event_but_a_hanging_view_makes_one(
-    project, project_python, sentry, tmp_path
+    served_project, project_python, sentry, tmp_path
 ):
     log = tmp_path / "gunicorn.log"
-    gunicorn, url = serve(project, project_python, sentry, log, "gunicorn", GUNICORN_TIMEOUT="2")
+    gunicorn, url = serve(served_project, project_python, sentry, log, "gunicorn", GUNICORN_TIMEOUT="2")
 
     def logged(text):
         return log.read_text().count(text)
@@ -364,10 +293,10 @@ def test_a_client_holding_a_worker_past_its_timeout_makes_no_event_but_a_hanging
 
 
 def test_logs_profiles_and_traces_reach_the_sentry_endpoint_without_secrets(
-    project, project_python, sentry, tmp_path
+    served_project, project_python, sentry, tmp_path
 ):
     gunicorn, url = serve(
-        project,
+        served_project,
         project_python,
         sentry,
         tmp_path / "gunicorn.log",

@@ -8,57 +8,9 @@ import shutil
 import sys
 from pathlib import Path
 
-import pytest
-
-from tests.conftest import TEMPLATE_DIR, bake_ok, run
-from tests.test_generated_project import run_test_suite
-
-GIT = [
-    "git",
-    "-c",
-    "user.name=Template Tests",
-    "-c",
-    "user.email=tests@example.com",
-    "-c",
-    "init.defaultBranch=main",
-]
-CRUFT = [sys.executable, "-m", "cruft"]
-NOT_TEMPLATE = shutil.ignore_patterns(".git", ".venv", "build", "__pycache__", ".pytest_cache", ".ruff_cache")
-
-
-def git(*args, cwd):
-    result = run([*GIT, *args], cwd=cwd)
-    assert result.returncode == 0, result.stderr
-    return result.stdout
-
-
-def commit_all(repository, message):
-    git("add", "-A", cwd=repository)
-    git("commit", "-q", "-m", message, cwd=repository)
-
-
-@pytest.fixture
-def template_repository(tmp_path):
-    """A git repository holding this template, as users clone it."""
-    repository = tmp_path / "template"
-    shutil.copytree(TEMPLATE_DIR, repository, ignore=NOT_TEMPLATE)
-    git("init", "-q", ".", cwd=repository)
-    commit_all(repository, "Template as it is")
-    return repository
-
-
-@pytest.fixture
-def cruft_project(tmp_path, template_repository):
-    """A project created with cruft and committed, as a team would start."""
-    output_dir = tmp_path / "projects"
-    result = run(
-        [*CRUFT, "create", "--no-input", "--output-dir", output_dir, template_repository], cwd=tmp_path
-    )
-    assert result.returncode == 0, result.stdout + result.stderr
-    project = output_dir / "averon_backend"
-    git("init", "-q", ".", cwd=project)
-    commit_all(project, "Start from the template")
-    return project
+from tests.helpers.bake import TEMPLATE_DIR, bake_ok, run
+from tests.helpers.cruft import CRUFT, GIT, commit_all
+from tests.helpers.project_commands import run_test_suite
 
 
 def tree_files(root):

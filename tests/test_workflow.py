@@ -4,58 +4,38 @@ on a machine without uv (the Makefile installs it)."""
 
 import re
 import sys
-import urllib.parse
 import urllib.request
 from pathlib import Path
 
-import pytest
-import yaml
-
-from tests.conftest import TEMPLATE_DIR, bake_ok, run
-from tests.processes import free_port, start_server, stop_server
-from tests.project_commands import checkout, path_without_uv
-from tests.test_generated_project import project_environment
+from tests.helpers.bake import TEMPLATE_DIR, run
+from tests.helpers.processes import free_port, start_server, stop_server
+from tests.helpers.project_commands import checkout, path_without_uv, project_environment
+from tests.helpers.workflow import CI, load, run_steps, workflow_environment
 
 BIN = Path(sys.executable).parent
-CI = Path(".github/workflows/ci.yml")
 DEPENDABOT = Path(".github/dependabot.yml")
 TEMPLATE_WORKFLOW = TEMPLATE_DIR / ".github/workflows/test.yml"
 PINNED = re.compile(r"^[\w.-]+/[\w.-]+@[0-9a-f]{40} # v\d+\.\d+\.\d+$")
-# GitHub runs `shell: bash` steps as this command, the script in a file ({0}).
-GITHUB_BASH = ["bash", "--noprofile", "--norc", "-eo", "pipefail"]
-
-
-@pytest.fixture(
-    scope="module",
-    params=[{"database": "sqlite"}, {"database": "postgresql", "background_jobs": "celery"}],
-    ids=["sqlite", "postgresql-celery"],
-)
-def project(request, cookies_session):
-    return bake_ok(cookies_session, **request.param)
-
-
-def load(path):
-    return yaml.safe_load(path.read_text())
 
 
 def uses_lines(path):
     return [line.split("uses:", 1)[1].strip() for line in path.read_text().splitlines() if "uses:" in line]
 
 
-def test_workflow_and_dependabot_match_github_schemas(project):
+def test_workflow_and_dependabot_match_github_schemas(workflow_project):
     for schema, path in [
-        ("vendor.github-workflows", project / CI),
+        ("vendor.github-workflows", workflow_project / CI),
         ("vendor.github-workflows", TEMPLATE_WORKFLOW),
-        ("vendor.dependabot", project / DEPENDABOT),
+        ("vendor.dependabot", workflow_project / DEPENDABOT),
         ("vendor.dependabot", TEMPLATE_DIR / DEPENDABOT),
     ]:
-        result = run([BIN / "check-jsonschema", "--builtin-schema", schema, path], cwd=project)
+        result = run([BIN / "check-jsonschema", "--builtin-schema", schema, path], cwd=workflow_project)
         assert result.returncode == 0, result.stdout + result.stderr
 
 
-def test_schema_check_catches_a_broken_workflow(project, tmp_path):
+def test_schema_check_catches_a_broken_workflow(workflow_project, tmp_path):
     broken = tmp_path / "ci.yml"
-    broken.write_text((project / CI).read_text().replace("runs-on:", "run-on:"))
+    broken.write_text((workflow_project / CI).read_text().replace("runs-on:", "run-on:"))
 
     result = run(
         [BIN / "check-jsonschema", "--builtin-schema", "vendor.github-workflows", broken], cwd=tmp_path
@@ -68,17 +48,17 @@ def zizmor(*paths):
     return run([BIN / "zizmor", "--offline", "--no-progress", *paths], cwd=TEMPLATE_DIR)
 
 
-def test_zizmor_finds_nothing(project):
-    result = zizmor(project / ".github", TEMPLATE_DIR / ".github")
+def test_zizmor_finds_nothing(workflow_project):
+    result = zizmor(workflow_project / ".github", TEMPLATE_DIR / ".github")
 
     assert result.returncode == 0, result.stdout + result.stderr
     assert "No findings to report" in result.stdout
 
 
-def test_zizmor_catches_a_tag_pinned_action(project, tmp_path):
+def test_zizmor_catches_a_tag_pinned_action(workflow_project, tmp_path):
     workflow = tmp_path / ".github/workflows/ci.yml"
     workflow.parent.mkdir(parents=True)
-    text = (project / CI).read_text()
+    text = (workflow_project / CI).read_text()
     workflow.write_text(re.sub(r"actions/checkout@[0-9a-f]{40}", "actions/checkout@v6", text))
 
     result = zizmor(tmp_path / ".github")
@@ -86,8 +66,8 @@ def test_zizmor_catches_a_tag_pinned_action(project, tmp_path):
     assert result.returncode != 0 and "unpinned-uses" in result.stdout
 
 
-def test_workflows_are_hardened(project):
-    for path in (project / CI, TEMPLATE_WORKFLOW):
+def test_workflows_are_hardened(workflow_project):
+    for path in (workflow_project / CI, TEMPLATE_WORKFLOW):
         workflow = load(path)
 
         assert workflow["permissions"] == {"contents": "read"}
@@ -99,10 +79,12 @@ def test_workflows_are_hardened(project):
             assert [step["with"]["persist-credentials"] for step in checkouts] == [False]
 
 
-def test_every_uv_is_the_same_release(project):
-    makefile_version = re.search(r"^UV_VERSION := (\S+)$", (project / "Makefile").read_text(), re.M)[1]
-    dockerfile_version = re.search(r"^ARG UV_VERSION=(\S+)$", (project / "Dockerfile").read_text(), re.M)[1]
-    jobs = load(project / CI)["jobs"].values()
+def test_every_uv_is_the_same_release(workflow_project):
+    makefile = (workflow_project / "Makefile").read_text()
+    dockerfile = (workflow_project / "Dockerfile").read_text()
+    makefile_version = re.search(r"^UV_VERSION := (\S+)$", makefile, re.M)[1]
+    dockerfile_version = re.search(r"^ARG UV_VERSION=(\S+)$", dockerfile, re.M)[1]
+    jobs = load(workflow_project / CI)["jobs"].values()
     workflow_versions = {
         step["with"]["version"] for job in jobs for step in job["steps"] if "setup-uv" in step.get("uses", "")
     }
@@ -111,54 +93,26 @@ def test_every_uv_is_the_same_release(project):
     assert workflow_versions == {makefile_version} == {dockerfile_version} == {template_pin}
 
 
-def test_workflow_runs_what_make_check_runs_in_the_same_order(project):
-    check_targets = re.search(r"^check: (.+)$", (project / "Makefile").read_text(), re.M)[1].split()
-    steps = [step["run"] for step in load(project / CI)["jobs"]["check"]["steps"] if "run" in step]
+def test_workflow_runs_what_make_check_runs_in_the_same_order(workflow_project):
+    check_targets = re.search(r"^check: (.+)$", (workflow_project / "Makefile").read_text(), re.M)[1].split()
+    steps = [step["run"] for step in load(workflow_project / CI)["jobs"]["check"]["steps"] if "run" in step]
 
     assert steps == ["make install", *(f"make {target}" for target in check_targets)]
 
 
-def workflow_environment(project, postgres, job_name="check"):
-    """The job's environment, with the suite's own PostgreSQL standing in for the service."""
-    workflow = load(project / CI)
-    job = workflow["jobs"][job_name]
-    variables = {**workflow.get("env", {}), **job.get("env", {})}
-    if "services" in job:
-        service = job["services"]["postgres"]
-        url = urllib.parse.urlsplit(variables["DATABASE_URL"])
-        assert (url.username, url.password, url.path) == (
-            service["env"]["POSTGRES_USER"],
-            service["env"]["POSTGRES_PASSWORD"],
-            "/" + service["env"]["POSTGRES_DB"],
-        )
-        assert f"{url.port}:5432" in service["ports"]
-        variables["DATABASE_URL"] = postgres.create_database(f"ci_{free_port()}")
-    return job, variables
-
-
-def run_steps(job, repository, environment):
-    """Run the job's `run:` steps in order, as GitHub's bash does, yielding each step and
-    its result; the others (checkout, Python, uv) are this checkout, this machine's
-    Python and the Makefile's uv."""
-    for step in job["steps"]:
-        if "run" in step:
-            command = [*GITHUB_BASH, "-c", step["run"]]
-            yield step, run(command, cwd=repository, env={**environment, **step.get("env", {})}, timeout=900)
-
-
-def test_no_run_step_pastes_an_expression_into_its_script(project):
+def test_no_run_step_pastes_an_expression_into_its_script(workflow_project):
     """Secrets and event fields reach a script as variables (`env:`): an expression pasted
     into `run:` becomes shell code before the shell sees it."""
-    for path in (project / CI, TEMPLATE_WORKFLOW):
+    for path in (workflow_project / CI, TEMPLATE_WORKFLOW):
         for job in load(path)["jobs"].values():
             assert [step["run"] for step in job["steps"] if "${{" in step.get("run", "")] == []
 
 
-def test_workflow_steps_pass_in_order_on_a_machine_without_uv(project, request, tmp_path):
+def test_workflow_steps_pass_in_order_on_a_machine_without_uv(workflow_project, request, tmp_path):
     """Then `make run` serves: what a new user does after cloning the repository."""
-    needs_postgres = "services" in load(project / CI)["jobs"]["check"]
+    needs_postgres = "services" in load(workflow_project / CI)["jobs"]["check"]
     postgres = request.getfixturevalue("postgres") if needs_postgres else None
-    repository = checkout(project, tmp_path / "checkout")
+    repository = checkout(workflow_project, tmp_path / "checkout")
     job, variables = workflow_environment(repository, postgres)
     assert job["defaults"]["run"]["shell"] == "bash"
     environment = project_environment(**variables, PATH=path_without_uv())

@@ -2,10 +2,10 @@
 routes, plus routes that queue its tasks the way the project's own views would, and
 routes that keep and read a session."""
 
-from ops.tasks import clear_expired_sessions, send_email
 from django.http import HttpRequest, JsonResponse
 from django.urls import include, path
 from jobs_tasks import hold_until_released
+from ops.tasks import clear_expired_sessions, send_email
 
 
 def queue_clean_up(request: HttpRequest) -> JsonResponse:

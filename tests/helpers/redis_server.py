@@ -7,7 +7,7 @@ import shutil
 import socket
 import subprocess
 
-from tests.processes import free_port, wait_for
+from tests.helpers.processes import free_port, wait_for
 
 
 class RedisServer:

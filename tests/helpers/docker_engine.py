@@ -19,7 +19,7 @@ import tarfile
 from contextlib import contextmanager
 from pathlib import Path
 
-from tests.processes import start_server, stop_server, wait_for
+from tests.helpers.processes import start_server, stop_server, wait_for
 
 # The classic builder: the docker CLI here has no buildx for BuildKit.
 DOCKER_ENVIRONMENT = {**os.environ, "DOCKER_BUILDKIT": "0"}

@@ -4,7 +4,7 @@ given; with a login, it refuses mail from a client that has not logged in with i
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 
-from tests.processes import free_port
+from tests.helpers.processes import free_port
 
 
 class SmtpServer:

@@ -10,7 +10,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from tests.processes import free_port
+from tests.helpers.processes import free_port
 
 
 def postgres_bin_dir():
