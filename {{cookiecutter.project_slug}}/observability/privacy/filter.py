@@ -432,6 +432,23 @@ REQUEST_IN_TEXT = re.compile(
 )
 
 
+def short_text(value: Any) -> bool:
+    return isinstance(value, str) and len(value) <= MAX_TEXT
+
+
+def within_budget(attributes: dict[str, Any]) -> bool:
+    """Whether every string of these attributes, as scrub() counts them, fits one span's
+    text budget, so that none is left out for the others."""
+    total = 0
+    for name, value in attributes.items():
+        total += min(len(name), MAX_TEXT)
+        if isinstance(value, str):
+            total += min(len(value), MAX_TEXT)
+        elif not isinstance(value, (int, float, bool)) and value is not None:
+            return False  # a list (sentry-sdk 3's header values): counted by scrub() itself
+    return total <= EVENT_TEXT_BUDGET
+
+
 def leaves(value: Any) -> set[str]:
     """The strings inside a request's headers, query and body, and its query's values."""
     if isinstance(value, str):
@@ -497,6 +514,10 @@ class PrivacyFilter:
         # breadcrumb) and from event to event (modules, messages, the same attribute
         # names and values on every span): each is scrubbed once, its secrets included.
         self.scrub_read_string = functools.lru_cache(maxsize=SCRUBBED_STRINGS_CACHED)(self._scrub_read_string)
+        # typed: True and 1 are different values to send.
+        self.scrub_attribute = functools.lru_cache(maxsize=SCRUBBED_STRINGS_CACHED, typed=True)(
+            self.scrub_attribute_uncached
+        )
 
     @classmethod
     def from_environment(cls, allowlists: Allowlists, personal_data: bool) -> "PrivacyFilter":
@@ -547,22 +568,59 @@ class PrivacyFilter:
     def span(self, span: Event, hint: Hint) -> Event:
         try:
             attributes = span.get("attributes") or {}
-            for name in DROPPED_ATTRIBUTES.intersection(attributes):
-                del attributes[name]
+            span["name"] = self.scrub_span_name(span.get("name") or "")
+            if self.is_sensitive_record(attributes) or not within_budget(attributes):
+                span["attributes"] = self.scrub_attributes_whole(attributes)
+                return span
+            # Each attribute's outcome depends on its name and value alone while the span's
+            # text is within budget, and the same pairs come back on every span (release,
+            # SDK, thread, route, the same SQL): each pair is read by the rules once.
+            scrubbed = {}
             for name, value in attributes.items():
-                if name.startswith(HEADER_ATTRIBUTE_PREFIX):
-                    attributes[name] = self.header_value(name[len(HEADER_ATTRIBUTE_PREFIX) :], value)
-                elif name in HEADER_COPIES:
-                    attributes[name] = self.header_value(HEADER_COPIES[name], value)
-            self.filter_queries(attributes)
-            name = URL_IN_TEXT.sub(
-                lambda url: filtered_url(url[0], self.allowlists.query_parameters), span.get("name") or ""
-            )
-            span["name"] = self.scrub_string(name)
-            span["attributes"] = self.scrub(attributes, [EVENT_TEXT_BUDGET])
+                if name in DROPPED_ATTRIBUTES:
+                    continue
+                # Only short pairs are remembered, so no client's long text fills the cache.
+                if value is None or isinstance(value, (int, float, bool)) or short_text(value):
+                    name, value = self.scrub_attribute(name, value)
+                else:
+                    name, value = self.scrub_attribute_uncached(name, value)
+                scrubbed[name] = value
+            span["attributes"] = scrubbed
         except Exception:  # noqa: BLE001 (the SDK would send the span as it was)
             span = {"name": SCRUBBED, "attributes": {}}
         return span
+
+    def scrub_span_name(self, name: str) -> str:
+        return self.scrub_string(
+            URL_IN_TEXT.sub(lambda url: filtered_url(url[0], self.allowlists.query_parameters), name)
+        )
+
+    def scrub_attributes_whole(self, attributes: dict[str, Any]) -> dict[str, Any]:
+        """The attributes as one record, under one text budget (a span holding more text
+        than the budget, or shaped as a {"name": ..., "value": ...} record)."""
+        for name in DROPPED_ATTRIBUTES.intersection(attributes):
+            del attributes[name]
+        for name, value in attributes.items():
+            attributes[name] = self.filter_attribute(name, value)
+        scrubbed: dict[str, Any] = self.scrub(attributes, [EVENT_TEXT_BUDGET])
+        return scrubbed
+
+    def filter_attribute(self, name: str, value: Any) -> Any:
+        """The first layer on one attribute: a header's value, a query's values."""
+        if name.startswith(HEADER_ATTRIBUTE_PREFIX):
+            return self.header_value(name[len(HEADER_ATTRIBUTE_PREFIX) :], value)
+        if name in HEADER_COPIES:
+            return self.header_value(HEADER_COPIES[name], value)
+        if isinstance(value, str) and name in QUERY_FIELDS:
+            return filtered_query(self.cut(value), self.allowlists.query_parameters)
+        if isinstance(value, str) and name in URL_FIELDS:
+            return filtered_url(self.cut(value), self.allowlists.query_parameters)
+        return value
+
+    def scrub_attribute_uncached(self, name: str, value: Any) -> tuple[str, Any]:
+        """One attribute through both layers, as scrub() reads it inside its span."""
+        value = self.filter_attribute(name, value)
+        return self.scrub_string(name), self.scrub_item(name, value, [EVENT_TEXT_BUDGET])
 
     def log(self, log: Event, hint: Hint) -> Event:
         attributes = log.get("attributes") or {}
