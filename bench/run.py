@@ -73,9 +73,9 @@ def quartiles(values):
 
 
 def with_spread(values, form):
-    """The median, then the middle half of the rounds: `0.69x (0.66-0.71)`."""
+    """The median, then the middle half of the rounds: `0.69x [0.66x, 0.71x]`."""
     low, high = quartiles(values)
-    return f"{form.format(median(values))} ({form.format(low)}-{form.format(high)})"
+    return f"{form.format(median(values))} [{form.format(low)}, {form.format(high)}]"
 
 
 def percentile(values, share):
@@ -337,7 +337,7 @@ class Bench:
                 check_ms[name].append((time.perf_counter() - started) * 1000)
         return median(import_ms), median(init_ms), {name: median(values) for name, values in check_ms.items()}
 
-    def option_costs(self, requests=2000):
+    def option_costs(self, requests=1000):
         """bench/options.py's CPU per request for each option, interleaved rounds."""
         configs = json.loads(
             run(
@@ -506,7 +506,7 @@ def report(bench):
 
     lines += [
         "How to read these tables: every figure is a median over rounds, and beside it, in",
-        "brackets, the middle half of the rounds (first to third quartile). Two rows differ",
+        "[brackets], the middle half of the rounds (first to third quartile). Two rows differ",
         "when their brackets do not overlap; a median that moves inside its bracket from one",
         "run to the next is this shared machine's noise, not a change. Ratios are taken round",
         "by round against the same round's Sentry off (or stock), so a slow round slows both",
