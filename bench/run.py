@@ -584,7 +584,7 @@ def report(bench):
         "",
         "## 2c. The privacy filter, per request that sends something (bench/privacy_cost.py)",
         "",
-        "ms of the project's before_send on the request's events and of its before_send_span",
+        "CPU ms of the project's before_send on the request's events and of its before_send_span",
         "on the request's spans (every request traced), median of 7 runs, each with a new",
         "filter; beside them the SDK's own EventScrubber on the same events, what a project",
         "without ours runs (it reads only names it denies; the SDK has none for streamed",
