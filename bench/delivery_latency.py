@@ -2,7 +2,7 @@
 stored and visible in Bugsink.
 
 `python delivery_latency.py DSN API_TOKEN COUNT` starts Sentry as the project does
-(core.sentry, from the environment), then per event: raise, capture, and wait until
+(observability.sentry, from the environment), then per event: raise, capture, and wait until
 Bugsink has answered the SDK's request and its API counts the event. The local Bugsink
 digests each event inside the request that delivers it (TASK_ALWAYS_EAGER), so the
 event is stored and visible when that answer arrives: that moment is the latency, seen
@@ -20,8 +20,8 @@ import time
 import urllib.request
 
 import sentry_sdk
-from api.management.commands.sentry_check import AnswerRecordingTransport
-from core.sentry import init_sentry
+from observability.sentry import init_sentry
+from ops.management.commands.sentry_check import AnswerRecordingTransport
 
 
 def digested_events(api, token, project_id):

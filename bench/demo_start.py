@@ -21,12 +21,10 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+from servers import Server, free_port
+
 BENCH_DIR = Path(__file__).resolve().parent
 TEMPLATE_DIR = BENCH_DIR.parent
-sys.path.insert(0, str(TEMPLATE_DIR))  # the suite's helpers for ports and processes
-
-from tests.processes import free_port, stop_server  # noqa: E402
-from tests.project_commands import path_without_uv  # noqa: E402
 
 RESULTS = BENCH_DIR / "DEMO_RESULTS.md"
 TIMEOUT = 600
@@ -48,27 +46,24 @@ def time_demo(clone, environment, log_path):
     """Seconds from `make demo` to the first 200 from /api/health/; then stops it."""
     port = free_port()
     url = f"http://127.0.0.1:{port}/api/health/"
-    log = open(log_path, "ab")  # noqa: SIM115 (closed by stop_server)
     started = time.monotonic()
-    process = subprocess.Popen(
-        ["make", "demo", f"PORT={port}"],
-        cwd=clone,
-        env=environment,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
-    process.log = log
+    demo = Server(["make", "demo", f"PORT={port}"], log_path, cwd=clone, env=environment)
     try:
         while not serves(url):
-            if process.poll() is not None:
-                raise RuntimeError(f"make demo exited with {process.returncode}: see {log_path}")
+            if demo.process.poll() is not None:
+                raise RuntimeError(f"make demo exited with {demo.process.returncode}: see {log_path}")
             if time.monotonic() - started > TIMEOUT:
                 raise TimeoutError(f"make demo did not serve within {TIMEOUT} s: see {log_path}")
             time.sleep(0.05)
         return time.monotonic() - started
     finally:
-        stop_server(process)
+        demo.stop()
+
+
+def path_without_uv():
+    """PATH of a machine with Python, make and git, and no uv."""
+    folders = os.environ["PATH"].split(os.pathsep)
+    return os.pathsep.join(folder for folder in folders if not (Path(folder) / "uv").exists())
 
 
 def measure(ref, work_dir, empty_caches):
@@ -83,9 +78,8 @@ def measure(ref, work_dir, empty_caches):
     if empty_caches:
         environment["PIP_CACHE_DIR"] = str(work_dir / "pip-cache")
         environment["UV_CACHE_DIR"] = str(work_dir / "uv-cache")
-    log_path = work_dir / "demo.log"
-    cold = time_demo(clone, environment, log_path)
-    warm = time_demo(clone, environment, log_path)
+    cold = time_demo(clone, environment, work_dir / "demo-cold.log")
+    warm = time_demo(clone, environment, work_dir / "demo-warm.log")
     return cold, warm
 
 

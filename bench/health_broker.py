@@ -1,28 +1,27 @@
 """What the health probe's broker check costs in a Celery bake, beside the probe without
 it and beside the check a user might write with Celery's own API (a new broker
 connection per probe): microseconds per probe, outside Django's request cycle, as
-core/wsgi.py answers it, against a real Redis on loopback.
+edge/health.py answers it, against a real Redis on loopback.
 
 `.venv/bin/python bench/health_broker.py`. Bakes background_jobs=celery into a temporary
-folder, installs its lock, starts redis-server (tests/redis_server.py), and prints one
-table: the median of ROUNDS rounds of PROBES probes each, configurations interleaved.
+folder, installs it with its own `make install`, starts the machine's redis-server
+(apt-get install redis-server) on a free port, and prints one table: the median of
+ROUNDS rounds of PROBES probes each, configurations interleaved.
 """
 
 import json
+import os
+import shutil
+import socket
 import subprocess
-import sys
 import tempfile
+import time
 from pathlib import Path
 
-BENCH_DIR = Path(__file__).resolve().parent
-TEMPLATE_DIR = BENCH_DIR.parent
-sys.path.insert(0, str(TEMPLATE_DIR))  # the suite's helpers
+from cookiecutter.main import cookiecutter
+from servers import Server, free_port
 
-from cookiecutter.main import cookiecutter  # noqa: E402
-
-from tests.conftest import uv_sync  # noqa: E402
-from tests.redis_server import RedisServer  # noqa: E402
-from tests.test_generated_project import project_environment  # noqa: E402
+TEMPLATE_DIR = Path(__file__).resolve().parent.parent
 
 ROUNDS = 7
 PROBES = 500
@@ -33,7 +32,7 @@ import json, statistics, sys, time
 import django
 django.setup()
 from django.conf import settings
-from core import health
+from edge import health
 from core.celery import app
 
 def celery_connection_check():
@@ -64,8 +63,16 @@ print(json.dumps({name: statistics.median(values) for name, values in rounds.ite
 """
 
 
+def redis_answers(port):
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=1) as connection:
+            connection.sendall(b"PING\r\n")
+            return connection.recv(100).startswith(b"+PONG")
+    except OSError:
+        return False
+
+
 def main():
-    redis = RedisServer()
     with tempfile.TemporaryDirectory() as scratch:
         project = Path(
             cookiecutter(
@@ -75,12 +82,24 @@ def main():
                 extra_context={"background_jobs": "celery"},
             )
         )
-        python = uv_sync(project, Path(scratch, "venv"))
-        redis.start()
+        subprocess.run(["make", "install"], cwd=project, check=True, capture_output=True)
+        python = project / ".venv" / "bin" / "python"
+        port = free_port()
+        command = [shutil.which("redis-server"), "--port", str(port), "--bind", "127.0.0.1", "--save", ""]
+        redis = Server(command, Path(scratch, "redis.log"))
         try:
-            environment = project_environment(
-                "development", CELERY_BROKER_URL=redis.url(), SENTRY_DSN="", DEBUG="false"
-            )
+            deadline = time.monotonic() + 20
+            while not redis_answers(port):
+                if time.monotonic() > deadline:
+                    raise RuntimeError(f"redis-server on port {port} never answered")
+                time.sleep(0.1)
+            environment = {
+                **{k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "SENTRY_"))},
+                "DJANGO_SETTINGS_MODULE": "core.settings.development",
+                "CELERY_BROKER_URL": f"redis://127.0.0.1:{port}/0",
+                "SENTRY_DSN": "",
+                "DEBUG": "false",
+            }
             subprocess.run([python, "manage.py", "migrate", "-v0"], cwd=project, env=environment, check=True)
             measured = subprocess.run(
                 [python, "-c", MEASURE, str(ROUNDS), str(PROBES)],

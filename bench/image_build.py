@@ -3,28 +3,34 @@ copies the code before installing (the one a user would otherwise write): image 
 a cold build (no layer cache), a warm one (nothing changed), and a rebuild after one
 line of app code changed, with whether the dependency step came from the cache.
 
-`.venv/bin/python bench/image_build.py` (as root: it starts dockerd when none runs, and
-builds the base image the suite uses, tests/docker_engine.py). Warm and one-line
-builds alternate between the two Dockerfiles, median of ROUNDS. Prints one table and
+`.venv/bin/python bench/image_build.py` (as root: it starts dockerd when none runs). No
+base image can be pulled on these machines: it builds on the newest image of
+BASE_REPOSITORY, the Debian python3 image the template's image tests make with
+debootstrap (run them once first). Warm and one-line builds alternate between the two
+Dockerfiles, median of ROUNDS. Prints one table and
 writes it to bench/IMAGE_RESULTS.md. Removes the images it built; the build stages of its
 cold builds stay in Docker's cache as untagged images (`docker image prune` removes them).
 Loopback only; every build is bounded in time.
 """
 
 import datetime
+import os
 import re
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from contextlib import contextmanager
 from pathlib import Path
+
+from servers import Server
 
 BENCH_DIR = Path(__file__).resolve().parent
 TEMPLATE_DIR = BENCH_DIR.parent
-sys.path.insert(0, str(TEMPLATE_DIR))  # the suite's Docker helpers
-
-from tests.docker_engine import base_image, build, debian_release, docker, docker_daemon  # noqa: E402
+BASE_REPOSITORY = "averon-template-test-base"
+# The classic builder: the docker CLI here has no buildx for BuildKit.
+DOCKER_ENVIRONMENT = {**os.environ, "DOCKER_BUILDKIT": "0"}
 
 ROUNDS = 3
 OURS = "this Dockerfile"
@@ -46,8 +52,47 @@ CMD ["gunicorn", "--config", "gunicorn.conf.py", "core.wsgi"]
 """
 
 
+def docker(*args, check=True):
+    command = ["docker", *map(str, args)]
+    options = {"env": DOCKER_ENVIRONMENT, "capture_output": True, "text": True, "timeout": 900}
+    return subprocess.run(command, check=check, **options)
+
+
+@contextmanager
+def docker_daemon(log_dir):
+    """The daemon already running, or dockerd started here (no bridge, no iptables: builds
+    use the host's network) and stopped at the end."""
+    if docker("version", check=False).returncode == 0:
+        yield
+        return
+    dockerd = Server(["dockerd", "--bridge=none", "--iptables=false"], log_dir / "dockerd.log")
+    try:
+        deadline = time.monotonic() + 60
+        while docker("version", check=False).returncode != 0:
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"dockerd never answered: see {log_dir / 'dockerd.log'}")
+            time.sleep(0.5)
+        yield
+    finally:
+        dockerd.stop(timeout=60)
+
+
+def base_image():
+    """The newest Debian python3 image the template's image tests built."""
+    listed = docker("image", "ls", "--format", "{{.Repository}}:{{.Tag}}", BASE_REPOSITORY).stdout.split()
+    if not listed:
+        sys.exit(f"No {BASE_REPOSITORY} image: run the template's image tests once (tests/test_docker.py).")
+    return listed[0]
+
+
+def build(project, tag, base, options=()):
+    """`docker build` with the classic builder, on the host's network."""
+    arguments = [f"--build-arg=PYTHON_IMAGE={base}", *options]
+    return docker("build", "--network", "host", *arguments, "--tag", tag, project)
+
+
 def app_line(number):
-    """The line of api/views.py that each one-line rebuild changes (1: as baked)."""
+    """The line of ops/views.py that each one-line rebuild changes (1: as baked)."""
     return f'return JsonResponse({{"result": {number} / 0}})'
 
 
@@ -72,7 +117,7 @@ def size_mb(tag):
 
 def measure(work_dir):
     dockerfile = TEMPLATE_DIR / "{{cookiecutter.project_slug}}" / "Dockerfile"
-    base = base_image(debian_release(dockerfile), work_dir)
+    base = base_image()
     subprocess.run(
         [sys.executable, "-m", "cookiecutter", "--no-input", "--output-dir", work_dir, TEMPLATE_DIR],
         check=True,
@@ -94,7 +139,7 @@ def measure(work_dir):
         for round_number in range(ROUNDS):
             for name, project in projects.items():
                 figures[name]["warm"].append(timed_build(project, tags[name], base, built)[0])
-                views = project / "api" / "views.py"
+                views = project / "ops" / "views.py"
                 previous, changed = app_line(round_number + 1), app_line(round_number + 2)
                 views.write_text(views.read_text().replace(previous, changed))
                 seconds, output = timed_build(project, tags[name], base, built)

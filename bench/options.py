@@ -3,20 +3,20 @@ sets, or could set, costs a request, measured in-process.
 
 `python options.py CONFIG COUNT` serves COUNT requests of each bench view (and of the
 health probe) through core.wsgi in this process and prints the CPU time per request
-(µs) as JSON. Sentry
-starts through core.sentry, as in production, with a transport that serialises each
-envelope as the SDK's own would and sends nothing, so the figures are the SDK's work
-in the request thread: bench/run.py measures the sending thread and the network under
-gunicorn. Each CONFIG changes one option, or one of the project's variables, against
-the project's own set-up.
+(µs) as JSON. Sentry starts through observability.sentry, as in production, with a
+transport that serialises each envelope as the SDK's own would and sends nothing, so
+the figures are the SDK's work in this process: bench/run.py measures the network
+under gunicorn. Each CONFIG changes one of the project's variables, or one name
+observability.sentry looks up, against the project's own set-up.
 """
 
+import functools
 import json
 import os
 import sys
 import time
 
-import core.sentry
+import observability.sentry
 from sentry_sdk.integrations.django import DjangoIntegration
 from sentry_sdk.transport import Transport
 
@@ -26,29 +26,21 @@ class SerialisingTransport(Transport):
         envelope.serialize()
 
 
-def project_integrations(**django_options):
-    integrations = core.sentry.sentry_options("production")["integrations"]
-    return [
-        DjangoIntegration(**django_options) if isinstance(integration, DjangoIntegration) else integration
-        for integration in integrations
-    ]
-
-
-# Each gives the project's set-up with one change: (environment variables, init()
-# options); None is Sentry off.
+# Each gives the project's set-up with one change: (environment variables, names of
+# observability.sentry replaced); None is Sentry off.
 CONFIGS = {
     "Sentry off": None,
-    "project": lambda: ({}, {}),
-    "signals_spans on (the SDK's default)": lambda: (
+    "project": ({}, {}),
+    "signals_spans on (the SDK's default)": (
         {},
-        {"integrations": project_integrations(signals_spans=True)},
+        {"DjangoIntegration": lambda **options: DjangoIntegration(**{**options, "signals_spans": True})},
     ),
-    "auto_session_tracking off": lambda: ({}, {"auto_session_tracking": False}),
-    "profiling on (SENTRY_PROFILE_SESSION_SAMPLE_RATE=1)": lambda: (
+    "every request traced (SENTRY_TRACES_SAMPLE_RATE=1)": ({"SENTRY_TRACES_SAMPLE_RATE": "1"}, {}),
+    "profiling on (SENTRY_PROFILE_SESSION_SAMPLE_RATE=1)": (
         {"SENTRY_PROFILE_SESSION_SAMPLE_RATE": "1"},
         {},
     ),
-    "Sentry Logs on (SENTRY_LOGS_LEVEL=INFO)": lambda: ({"SENTRY_LOGS_LEVEL": "INFO"}, {}),
+    "Sentry Logs on (SENTRY_LOGS_LEVEL=INFO)": ({"SENTRY_LOGS_LEVEL": "INFO"}, {}),
 }
 
 
@@ -56,12 +48,13 @@ def main():
     config, count = sys.argv[1], int(sys.argv[2])
     if CONFIGS[config] is not None:
         os.environ["SENTRY_DSN"] = "http://bench@127.0.0.1:9/1"  # never contacted
-        variables, overrides = CONFIGS[config]()
+        variables, names = CONFIGS[config]
         os.environ.update(variables)
-        start = core.sentry.init_sentry
-        core.sentry.init_sentry = lambda environment, *args: start(
-            environment, *args, transport=SerialisingTransport(), **overrides
-        )
+        for name, value in names.items():
+            setattr(observability.sentry, name, value)
+        # The settings module imports init_sentry once this has replaced it.
+        start = observability.sentry.init_sentry
+        observability.sentry.init_sentry = functools.partial(start, transport=SerialisingTransport())
     from core.wsgi import application
     from django.test import RequestFactory
 

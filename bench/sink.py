@@ -1,7 +1,7 @@
 """A local Sentry envelope sink for the benchmark, run in its own process: it answers
 every envelope at once, counts them and the events in them, and reports both on GET.
 `python sink.py PORT [--black-hole]`, run in a baked project (it reads envelopes with
-the project's own test helper): with --black-hole it accepts connections and never
+the SDK's own envelope parser): with --black-hole it accepts connections and never
 answers, as a Sentry host whose network has gone silent."""
 
 import gzip
@@ -11,7 +11,7 @@ import sys
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-from tests.envelope_server import envelope_items
+from sentry_sdk.envelope import Envelope
 
 
 class Sink(ThreadingHTTPServer):
@@ -31,7 +31,7 @@ class SinkHandler(BaseHTTPRequestHandler):
         body = self.rfile.read(int(self.headers["Content-Length"]))
         if self.headers.get("Content-Encoding") == "gzip":
             body = gzip.decompress(body)
-        events = sum(1 for header, _ in envelope_items(body) if header.get("type") == "event")
+        events = sum(1 for item in Envelope.deserialize(body).items if item.type == "event")
         with self.server.lock:
             self.server.events += events
             self.server.envelopes += 1
