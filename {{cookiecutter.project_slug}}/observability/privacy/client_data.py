@@ -17,6 +17,9 @@ _MAX_CLIENT_TEXT = 1024
 # Span attributes and breadcrumb data that hold a query string, or a URL with one.
 _QUERY_FIELDS = frozenset({"http.query", "url.query"})
 _URL_FIELDS = frozenset({"url", "url.full", "http.url", "url.path"})
+_HEADER_ATTRIBUTE_PREFIX = "http.request.header."
+# Span attributes that copy a request header.
+_HEADER_COPIES = {"user_agent.original": "user-agent"}
 # At most this many values the allowlists withheld from a request are looked for, each
 # from 6 to 1,024 characters long (shorter ones are ordinary words), in the rest of its
 # event.
@@ -136,16 +139,29 @@ class ClientData:
             request["data"] = _without_disallowed_values(request["data"], self.allowlists.body_fields)
         return before - _leaves(request)
 
+    def span_attribute(self, name: str, value: Any) -> Any:
+        """A span attribute's value as the allowlists leave it: a header's, a query's."""
+        if name.startswith(_HEADER_ATTRIBUTE_PREFIX):
+            return self.header_value(name[len(_HEADER_ATTRIBUTE_PREFIX) :], value)
+        if name in _HEADER_COPIES:
+            return self.header_value(_HEADER_COPIES[name], value)
+        return self._query_value(name, value, _QUERY_FIELDS, _URL_FIELDS)
+
     def filter_queries(
         self,
         data: dict[str, Any],
         query_fields: frozenset[str] = _QUERY_FIELDS,
         url_fields: frozenset[str] = _URL_FIELDS,
     ) -> None:
-        """Span attributes, breadcrumb data or a request: a query's values only for allowed names."""
-        allowed = self.allowlists.query_parameters
+        """Breadcrumb data or a request: a query's values only for allowed names."""
         for name, value in data.items():
-            if isinstance(value, str) and name in query_fields:
-                data[name] = _filtered_query(self._secrets.cut(value), allowed)
-            elif isinstance(value, str) and name in url_fields:
-                data[name] = filtered_url(self._secrets.cut(value), allowed)
+            data[name] = self._query_value(name, value, query_fields, url_fields)
+
+    def _query_value(
+        self, name: str, value: Any, query_fields: frozenset[str], url_fields: frozenset[str]
+    ) -> Any:
+        if isinstance(value, str) and name in query_fields:
+            return _filtered_query(self._secrets.cut(value), self.allowlists.query_parameters)
+        if isinstance(value, str) and name in url_fields:
+            return filtered_url(self._secrets.cut(value), self.allowlists.query_parameters)
+        return value

@@ -7,6 +7,7 @@ One event reads at most EVENT_TEXT_BUDGET characters of text, so no request can 
 walk long.
 """
 
+import functools
 import re
 from typing import Any
 
@@ -32,9 +33,6 @@ _STRUCTURAL_PREFIXES = ("gen_ai.usage.",)
 _DROPPED_ATTRIBUTES = frozenset({"process.command_args"})
 # Log attributes repeating the arguments of a log call, already in its formatted body.
 _LOG_PARAMETER_PREFIX = "sentry.message.parameter."
-_HEADER_ATTRIBUTE_PREFIX = "http.request.header."
-# Span attributes that copy a request header.
-_HEADER_COPIES = {"user_agent.original": "user-agent"}
 # A URL inside a span's name (an outgoing request's "GET https://...").
 _URL_IN_TEXT = re.compile(r"[a-z][a-z0-9+.-]{0,20}://\S+")
 
@@ -45,6 +43,8 @@ EVENT_TEXT_BUDGET = 24_000
 # The parts of an event read first, so that a budget spent leaves out the least useful.
 _READ_FIRST = ("request", "logentry", "message", "exception", "tags", "contexts", "extra")
 _LEFT_OUT = "[cut: the event holds too much text]"
+# Span attributes remembered with their outcome: the same pairs come back on every span.
+_REMEMBERED_ATTRIBUTES = 512
 
 
 def custom_repr(value: object) -> str | None:
@@ -85,6 +85,22 @@ def _drop_library_frame_variables(event: dict[str, Any]) -> None:
                 frame.pop("vars", None)
 
 
+def _is_short_text(value: Any) -> bool:
+    return isinstance(value, str) and len(value) <= MAX_TEXT
+
+
+def _within_budget(attributes: dict[str, Any]) -> bool:
+    """Whether a span's attributes, names included, fit one event's text budget, so that
+    reading them one by one leaves none out; a list (sentry-sdk 3's header values) is
+    read as part of the whole."""
+    total = 0
+    for name, value in attributes.items():
+        if not (value is None or isinstance(value, (str, int, float, bool))):
+            return False
+        total += min(len(name), MAX_TEXT) + (min(len(value), MAX_TEXT) if isinstance(value, str) else 0)
+    return total <= EVENT_TEXT_BUDGET
+
+
 class Walk:
     """Scrubs an event, a span or a log in place, once."""
 
@@ -92,6 +108,10 @@ class Walk:
         self._client = client
         self._text = text
         self._personal_data = personal_data
+        # typed: True and 1 are different values to send.
+        self._remembered_attribute = functools.lru_cache(maxsize=_REMEMBERED_ATTRIBUTES, typed=True)(
+            self._read_attribute
+        )
 
     def event(self, event: dict[str, Any]) -> dict[str, Any]:
         logentry = event.get("logentry")
@@ -114,20 +134,33 @@ class Walk:
         return sent
 
     def span(self, span: dict[str, Any]) -> dict[str, Any]:
-        attributes = span.get("attributes") or {}
-        for name in _DROPPED_ATTRIBUTES.intersection(attributes):
-            del attributes[name]
-        for name, value in attributes.items():
-            if name.startswith(_HEADER_ATTRIBUTE_PREFIX):
-                attributes[name] = self._client.header_value(name[len(_HEADER_ATTRIBUTE_PREFIX) :], value)
-            elif name in _HEADER_COPIES:
-                attributes[name] = self._client.header_value(_HEADER_COPIES[name], value)
-        self._client.filter_queries(attributes)
         allowed = self._client.allowlists.query_parameters
         name = _URL_IN_TEXT.sub(lambda url: filtered_url(url[0], allowed), span.get("name") or "")
         span["name"] = self._text.scrub(name)
-        span["attributes"] = self._scrub(attributes, [EVENT_TEXT_BUDGET])
+        attributes = {
+            name: value
+            for name, value in (span.get("attributes") or {}).items()
+            if name not in _DROPPED_ATTRIBUTES
+        }
+        as_a_record = "value" in attributes and self._is_sensitive_record(attributes)
+        if as_a_record or not _within_budget(attributes):
+            read = {name: self._client.span_attribute(name, value) for name, value in attributes.items()}
+            span["attributes"] = self._scrub(read, [EVENT_TEXT_BUDGET])
+        else:
+            # Within the budget, an attribute's outcome depends on its name and value
+            # alone, and the same pairs come back on every span (release, thread, route,
+            # the same SQL): each short pair is read by the rules once.
+            span["attributes"] = dict(self._attribute(name, value) for name, value in attributes.items())
         return span
+
+    def _attribute(self, name: str, value: Any) -> tuple[str, Any]:
+        if value is None or isinstance(value, (int, float, bool)) or _is_short_text(value):
+            return self._remembered_attribute(name, value)
+        return self._read_attribute(name, value)
+
+    def _read_attribute(self, name: str, value: Any) -> tuple[str, Any]:
+        value = self._client.span_attribute(name, value)
+        return self._text.scrub(name), self._scrub_item(name, value, [EVENT_TEXT_BUDGET])
 
     def log(self, log: dict[str, Any]) -> dict[str, Any]:
         attributes = log.get("attributes") or {}

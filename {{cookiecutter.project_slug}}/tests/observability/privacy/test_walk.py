@@ -4,6 +4,10 @@ a budget; the project's own frames keep their variables, a library's do not."""
 import json
 
 import pytest
+import sentry_sdk
+from django.db import connection
+from django.http import HttpResponse
+from django.urls import path
 
 from tests.observability.privacy import planted
 from tests.observability.privacy.planted import (
@@ -13,7 +17,6 @@ from tests.observability.privacy.planted import (
     fail_with_everything_planted,
     leaks,
     scrubber,
-    urlpatterns,  # noqa: F401 (wsgi_client serves them)
 )
 
 
@@ -162,3 +165,43 @@ def test_flags_and_counters_are_not_taken_for_credentials():
         "extra": {"mfa_required": True, "password": "[Filtered]"},
         "attributes": {"gen_ai.usage.input_tokens": 42},
     }
+
+
+def planting_view(request, where):
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 'planted-span-secret-0123456789abcdef', 'ada@example.com', 'control-value'")
+        cursor.fetchall()
+    with sentry_sdk.traces.start_span(
+        name="app work",
+        attributes={
+            "app.note": "password=planted-span-pw control=ok",
+            "app.password": "planted-attr",
+            "app.count": 7,
+        },
+    ):
+        pass
+    return HttpResponse("ok")
+
+
+urlpatterns = [*planted.urlpatterns, path("plant/<str:where>/", planting_view)]
+
+
+@pytest.mark.django_db
+def test_no_planted_value_reaches_a_span_however_often_it_comes_back(start_sentry, monkeypatch, wsgi_client):
+    monkeypatch.setenv("PAYMENT_API_KEY", "planted-span-secret-0123456789abcdef")
+    transport = start_sentry(SENTRY_TRACES_SAMPLE_RATE="1")
+
+    for _ in range(3):  # the same attributes again: a remembered outcome must hold too
+        wsgi_client.get("/plant/ada@example.com/?code=planted-code&page=2")
+
+    sent = json.dumps(transport.spans)
+    assert len(transport.segments()) == 3
+    for value in (
+        "planted-span-secret",
+        "ada@example.com",
+        "planted-span-pw",
+        "planted-attr",
+        "planted-code",
+    ):
+        assert value not in sent
+    assert "control-value" in sent and "control=ok" in sent and '"app.count": 7' in sent and "page=2" in sent
