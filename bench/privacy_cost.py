@@ -35,6 +35,7 @@ import sentry_sdk  # noqa: E402
 from observability.client_faults import drop_client_caused  # noqa: E402
 from observability.config import read_config  # noqa: E402
 from observability.privacy import PrivacyFilter  # noqa: E402
+from observability.privacy.allowlists import REQUEST_HEADERS  # noqa: E402
 from sentry_sdk.scrubber import EventScrubber  # noqa: E402
 from sentry_sdk.transport import Transport  # noqa: E402
 
@@ -47,25 +48,9 @@ BROWSER_HEADERS = {
 # Pieces of text that cost the rules most per character: many matches, each a call into
 # the rules, or ("[") many starts of a pair that never ends.
 COSTLY = ["[", "a: ", "('a', ", "a@b.", '"a" ', "{'name': 'a', 'value': "]
-# The headers observability/privacy/allowlists.py lets through, but for Host and the content headers, which
-# the request needs.
-ALLOWED_HEADERS = [
-    "accept",
-    "accept-encoding",
-    "accept-language",
-    "cache-control",
-    "connection",
-    "origin",
-    "pragma",
-    "referer",
-    "sec-fetch-dest",
-    "sec-fetch-mode",
-    "sec-fetch-site",
-    "user-agent",
-    "x-forwarded-host",
-    "x-forwarded-proto",
-    "x-request-id",
-]
+# The headers the project lets through, but for Host and the content headers, which the
+# request needs.
+ALLOWED_HEADERS = sorted(REQUEST_HEADERS - {"host", "content-length", "content-type"})
 HEADERS_PER_REQUEST = 100 - 3  # gunicorn's limit_request_fields, less Host and the content headers
 
 
