@@ -1,4 +1,5 @@
-# make demo:  bake a project with the default answers into build/ and start it
+# make demo:  bake a project with the default answers into build/ and start it (another
+#             port: make demo PORT=8010)
 # make test:  run the template's whole test suite
 # make bench: measure what Sentry costs a baked project (README: Benchmarks); not a test
 # make lock:  refresh the generated project's uv.lock after a change to its pyproject.toml
