@@ -3,11 +3,11 @@
 from collections.abc import Callable
 from typing import Any
 
-from edge.health import HEALTH_PATH
+from edge.health import PROBE_PATHS
 
 # Requests that say nothing about the project's code: a static file (served by
 # whitenoise inside Django), a HEAD or OPTIONS (a monitor, a CORS preflight), the health
-# probe (answered before Django by edge/, but through Django by the test client and
+# probes (answered before Django by edge/, but through Django by the test client and
 # runserver).
 UNTRACED_METHODS = frozenset({"HEAD", "OPTIONS"})
 
@@ -22,7 +22,7 @@ def traces_sampler(rate: float, static_url: str) -> Callable[[dict[str, Any]], f
 
     def is_untraced_request(method: str | None, path: str | None) -> bool:
         path = path or ""
-        return method in UNTRACED_METHODS or path == HEALTH_PATH or path.startswith(static_prefix)
+        return method in UNTRACED_METHODS or path in PROBE_PATHS or path.startswith(static_prefix)
 
     def sample(context: dict[str, Any]) -> float:
         if "wsgi_environ" in context:

@@ -1,4 +1,4 @@
-"""The operational routes: the health probe, and a route that fails on purpose for Sentry."""
+"""The operational routes: the health probes, and a route that fails on purpose for Sentry."""
 
 import logging
 
@@ -19,6 +19,12 @@ def health(request: HttpRequest) -> JsonResponse:
     middleware. Reachable over plain HTTP in production (SECURE_REDIRECT_EXEMPT)."""
     status, payload = health_status()
     return JsonResponse(payload, status=status)
+
+
+@require_GET
+def liveness(request: HttpRequest) -> JsonResponse:
+    """The liveness probe through Django, as health() is: it asks nothing."""
+    return JsonResponse({"status": "ok"})
 
 
 # Exempt from CSRF so that any method reaches the raise, as a curl smoke test expects.

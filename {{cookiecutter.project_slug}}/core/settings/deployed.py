@@ -60,8 +60,8 @@ SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 # https://docs.djangoproject.com/en/5.2/ref/settings/#secure-ssl-redirect
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
-# Load-balancer probes speak plain HTTP to the health route; a redirect would fail them.
-SECURE_REDIRECT_EXEMPT = [r"^api/health/$"]
+# Load-balancer probes speak plain HTTP to the health routes; a redirect would fail them.
+SECURE_REDIRECT_EXEMPT = [r"^api/health/(live/)?$"]
 
 # https://docs.djangoproject.com/en/5.2/ref/settings/#secure-hsts-seconds
 # Start small; raise to 31536000 once HTTPS works everywhere, since browsers remember it.

@@ -1,12 +1,13 @@
-"""edge/health.py: the probe answers 200 while the database answers and 503 when it
-does not, refuses writes, and costs nothing in Sentry: no event, span or breadcrumb."""
+"""edge/health.py: the readiness probe answers 200 while the database answers and 503
+when it does not, the liveness probe answers while the process runs and asks nothing,
+both refuse writes, and neither costs anything in Sentry: no event, span or breadcrumb."""
 
 import json
 
 import pytest
 import sentry_sdk
 
-from tests.conftest import run_django
+from tests.conftest import run_django, run_project
 
 pytestmark = pytest.mark.django_db
 
@@ -65,6 +66,43 @@ def test_health_probes_bypass_sentry_even_at_rate_one_and_with_a_sampled_trace_h
 
     assert (status, json.loads(body)) == (200, {"status": "ok", "database": "ok"})
     assert transport.envelopes == []
+
+
+def test_the_liveness_probe_is_answered_before_django_and_sentry(start_sentry, served_client):
+    transport = start_sentry(SENTRY_TRACES_SAMPLE_RATE="1")
+
+    status, body = served_client.get("/api/health/live/")
+
+    assert (status, json.loads(body)) == (200, {"status": "ok"})
+    assert transport.envelopes == []
+
+
+def test_the_liveness_route_answers_through_django_too(client):
+    assert client.get("/api/health/live/").json() == {"status": "ok"}
+    assert client.post("/api/health/live/").status_code == 405
+
+
+# Both probes as a server calls them, through core.wsgi, in one process whose database
+# cannot be reached: liveness does not ask it, readiness does.
+PROBE_LIVENESS_AND_HEALTH = """
+from core.wsgi import application
+for path in ("/api/health/live/", "/api/health/"):
+    answer = []
+    environ = {"REQUEST_METHOD": "GET", "PATH_INFO": path}
+    body = b"".join(application(environ, lambda status, headers: answer.append(status)))
+    print(answer[0].split()[0], body.decode())
+"""
+
+
+def test_liveness_answers_while_the_database_is_unreachable_and_readiness_does_not(tmp_path):
+    unreachable = f"sqlite:///{tmp_path / 'missing-folder' / 'db.sqlite3'}"
+
+    result = run_project(["-c", PROBE_LIVENESS_AND_HEALTH], "development", DATABASE_URL=unreachable)
+
+    assert result.stdout.strip().splitlines()[-2:] == [
+        '200 {"status": "ok"}',
+        '503 {"status": "error", "database": "unavailable"}',
+    ], result.stderr
 {%- if cookiecutter.background_jobs == "celery" %}
 
 
