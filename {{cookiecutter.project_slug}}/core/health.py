@@ -5,6 +5,11 @@ Load balancers call it every few seconds from every node. It carries nothing wor
 tracing or reporting, so it skips the request stack, and with it anything a client
 could put in a sentry-trace header, and only asks the database{% if cookiecutter.background_jobs == "celery" %} (and the broker){% endif %} one question; the same
 answer is served by the URLconf route for the test client.
+
+GET /api/health/live/ is Kubernetes' liveness probe (deploy/kubernetes): it answers
+while the process serves and asks nothing else, so an outage of what the app needs
+takes pods out of rotation (their readiness probe is /api/health/) without restarting
+every one of them.
 """
 
 from __future__ import annotations
@@ -35,10 +40,11 @@ Receive = Callable[[], Awaitable[dict[str, Any]]]
 Send = Callable[[Mapping[str, Any]], Awaitable[None]]
 
 HEALTH_PATH = "/api/health/"
+LIVENESS_PATH = "/api/health/live/"
 
 
 def is_health_probe(method: str | None, path: str | None) -> bool:
-    return method == "GET" and path == HEALTH_PATH
+    return method == "GET" and path in (HEALTH_PATH, LIVENESS_PATH)
 
 
 def database_check() -> str:
@@ -83,8 +89,8 @@ def health_status() -> tuple[int, dict[str, str]]:
     return (200 if healthy else 503), {"status": "ok" if healthy else "error", **checks}
 
 
-def probe() -> tuple[int, list[tuple[str, str]], bytes]:
-    """(status, headers, body) of one probe, outside Django's request cycle."""
+def readiness() -> tuple[int, dict[str, str]]:
+    """health_status() outside Django's request cycle."""
     # What Django's request_started and request_finished signals would do: drop a
     # connection that is too old or broken, before and after (CONN_MAX_AGE still holds).
     close_old_connections()
@@ -92,9 +98,14 @@ def probe() -> tuple[int, list[tuple[str, str]], bytes]:
     # would otherwise wait in the process's scope for the next event outside a request.
     try:
         with sentry_sdk.isolation_scope():
-            status, payload = health_status()
+            return health_status()
     finally:
         close_old_connections()
+
+
+def probe(path: str = HEALTH_PATH) -> tuple[int, list[tuple[str, str]], bytes]:
+    """(status, headers, body) of one probe of `path`, outside Django's request cycle."""
+    status, payload = (200, {"status": "ok"}) if path == LIVENESS_PATH else readiness()
     body = json.dumps(payload).encode()
     headers = [
         ("Content-Type", "application/json"),
@@ -105,7 +116,7 @@ def probe() -> tuple[int, list[tuple[str, str]], bytes]:
 
 
 def health_wsgi_app(environ: WSGIEnvironment, start_response: StartResponse) -> list[bytes]:
-    status, headers, body = probe()
+    status, headers, body = probe(environ["PATH_INFO"])
     start_response(f"{status} {'OK' if status == 200 else 'Service Unavailable'}", headers)
     return [body]
 
@@ -113,7 +124,7 @@ def health_wsgi_app(environ: WSGIEnvironment, start_response: StartResponse) -> 
 async def health_asgi_app(scope: Scope, receive: Receive, send: Send) -> None:
     # Django's database connections are synchronous: the probe runs in the thread
     # Django itself uses for synchronous code under ASGI.
-    status, headers, body = await sync_to_async(probe)()
+    status, headers, body = await sync_to_async(probe)(scope["path"])
     encoded = [(name.lower().encode(), value.encode()) for name, value in headers]
     await send({"type": "http.response.start", "status": status, "headers": encoded})
     await send({"type": "http.response.body", "body": body})
