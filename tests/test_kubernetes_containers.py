@@ -1,0 +1,322 @@
+"""The production overlay of a PostgreSQL and Celery bake, its containers run as its pod
+specs say, on the suite's Docker engine, against the suite's PostgreSQL and Redis: the
+rendered image, command, environment (the rendered ConfigMap, a test Secret, the
+downward API's CPU limit), user and groups, read-only root filesystem with each
+emptyDir mounted, no capability, no privilege escalation, CPU and memory limits. The
+migration Job exits 0, two web containers pass their probes and serve the Ingress's
+host, the worker runs a task queued from web, beat sends its due schedule, and each
+stops by itself on SIGTERM within its grace period. Beat on a root filesystem it
+cannot write to fails, which proves the restrictions hold.
+
+Where Docker is not a kubelet: containers share the host's network here, so each web
+container listens on a loopback port of its own, where a pod listens on 8000 at its
+own address, and its probes go there; an emptyDir is a Docker volume made for the pod
+(as an emptyDir, it is on the node's disk and outlasts a restart of its container);
+RuntimeDefault seccomp is Docker's default profile; preStop's sleep is left out, as
+there is no load balancer to drain, and is taken from the grace period instead.
+"""
+
+import http.client
+import json
+import math
+import re
+import secrets
+from contextlib import ExitStack
+
+import pytest
+
+from tests.conftest import TEMPLATE_DIR, bake_ok
+from tests.docker_engine import base_image, build, debian_release, docker, docker_daemon, new_container_name
+from tests.processes import free_port, wait_for
+from tests.test_kubernetes_manifests import config_data, one, pod_specs, render, set_image
+
+# One worker builds and runs all of these, with one Docker daemon (--dist loadgroup).
+pytestmark = [pytest.mark.docker, pytest.mark.xdist_group("docker")]
+
+REPOSITORY = "averon-template-test-kubernetes"
+# Beat's schedule file as a beat that sent its nightly tasks a day ago leaves it in the
+# pod's emptyDir, so a restarted beat has them due at once.
+SCHEDULE_RAN_YESTERDAY = """
+import datetime, sys
+from celery.beat import PersistentScheduler
+from core.celery import app
+scheduler = PersistentScheduler(app=app, schedule_filename=sys.argv[1])
+for entry in scheduler.schedule.values():
+    entry.last_run_at = app.now() - datetime.timedelta(days=1)
+scheduler.close()
+"""
+ENVIRONMENT = "import json, os; print(json.dumps(dict(os.environ)))"
+QUEUE_A_TASK = """
+from api.tasks import send_email
+print(send_email.delay(to_email="ada@example.com", subject="Hello", body="From web").id)
+"""
+UNITS = {"m": 1e-3, "": 1, "Ki": 2**10, "Mi": 2**20, "Gi": 2**30}
+
+
+def quantity(value):
+    """A Kubernetes quantity (500m, 1, 512Mi) as a number of cores or bytes."""
+    number, unit = re.fullmatch(r"([\d.]+)([a-zA-Z]*)", str(value)).groups()
+    return float(number) * UNITS[unit]
+
+
+def expand(argument, environment):
+    """$(NAME) in a command, replaced by the kubelet from the container's environment."""
+    return re.sub(r"\$\((\w+)\)", lambda name: environment.get(name[1], name[0]), argument)
+
+
+class Pod:
+    """One pod spec of the rendered manifests, run with Docker as the kubelet would run it;
+    its containers and volumes are removed at the end."""
+
+    def __init__(self, spec, config, secret, cleanup):
+        self.spec = spec
+        [self.container] = spec["containers"]
+        self.cleanup = cleanup
+        self.volumes = {}
+        for volume in spec["volumes"]:
+            assert "emptyDir" in volume, volume  # the only kind these pods have
+            self.volumes[volume["name"]] = docker("volume", "create").stdout.strip()
+            cleanup.callback(docker, "volume", "rm", "--force", self.volumes[volume["name"]], check=False)
+        self.environment = self.container_environment(config, secret)
+
+    def container_environment(self, config, secret):
+        environment = {}
+        for source in self.container["envFrom"]:
+            environment.update(config if "configMapRef" in source else secret)
+        limits = self.container["resources"]["limits"]
+        for variable in self.container.get("env", []):
+            if "value" in variable:
+                environment[variable["name"]] = variable["value"]
+            else:  # the downward API: a limit in units of the divisor, rounded up
+                field = variable["valueFrom"]["resourceFieldRef"]
+                limit = quantity(limits[field["resource"].removeprefix("limits.")])
+                environment[variable["name"]] = str(math.ceil(limit / quantity(field.get("divisor", "1"))))
+        return environment
+
+    def options(self, without_mounts=()):
+        pod, container = self.spec["securityContext"], self.container["securityContext"]
+        assert pod["runAsNonRoot"] and pod["runAsUser"] != 0  # what the kubelet checks
+        assert pod["seccompProfile"] == {"type": "RuntimeDefault"}  # Docker's default profile
+        limits = self.container["resources"]["limits"]
+        options = [
+            f"--user={pod['runAsUser']}:{pod['runAsGroup']}",
+            f"--group-add={pod['fsGroup']}",
+            f"--cpus={quantity(limits['cpu'])}",
+            f"--memory={int(quantity(limits['memory']))}b",
+            *[f"--cap-drop={capability}" for capability in container["capabilities"]["drop"]],
+        ]
+        if container["readOnlyRootFilesystem"]:
+            options.append("--read-only")
+        if not container["allowPrivilegeEscalation"]:
+            options.append("--security-opt=no-new-privileges")
+        for mount in self.container.get("volumeMounts", []):
+            if mount["mountPath"] not in without_mounts:
+                options.append(f"--volume={self.volumes[mount['name']]}:{mount['mountPath']}")
+        return options
+
+    def docker_run(self, *arguments, command=None, without_mounts=(), **variables):
+        """`docker run` arguments: the container's command (Docker's ENTRYPOINT) and
+        args, or `command` instead; neither, the image's own."""
+        environment = {**self.environment, **variables}
+        if command is None:
+            command = [expand(part, environment) for part in self.container.get("command", [])]
+            command += [expand(part, environment) for part in self.container.get("args", [])]
+        entrypoint = [f"--entrypoint={command[0]}"] if command else []
+        return [
+            "run",
+            "--network=host",
+            *[f"--env={name}={value}" for name, value in environment.items()],
+            *self.options(without_mounts),
+            *entrypoint,
+            *arguments,
+            self.container["image"],
+            *command[1:],
+        ]
+
+    def start(self, **variables):
+        name = new_container_name()
+        docker(*self.docker_run("--detach", f"--name={name}", **variables))
+        self.cleanup.callback(docker, "rm", "--force", name, check=False)
+        return name
+
+    def run(self, command=None, without_mounts=(), timeout=120):
+        name = new_container_name()
+        self.cleanup.callback(docker, "rm", "--force", name, check=False)
+        run = self.docker_run(f"--name={name}", command=command, without_mounts=without_mounts)
+        return docker(*run, timeout=timeout, check=False)
+
+    def stop(self, name):
+        """SIGTERM, and SIGKILL when the grace period is over (less preStop's sleep, which
+        the kubelet runs first): the exit code, 0 when the process ended by itself."""
+        grace = self.spec.get("terminationGracePeriodSeconds", 30)
+        grace -= self.container.get("lifecycle", {}).get("preStop", {}).get("sleep", {}).get("seconds", 0)
+        docker("stop", f"--time={grace}", name, timeout=grace + 30)
+        return docker("inspect", "--format={{.State.ExitCode}}", name).stdout.strip()
+
+
+def logs(name):
+    result = docker("logs", name)
+    return result.stdout + result.stderr
+
+
+def get(port, path, headers=None):
+    """(status, body) of a GET to a container's loopback port, following no redirect."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    try:
+        connection.request("GET", path, headers=headers or {})
+        response = connection.getresponse()
+        return response.status, response.read()
+    finally:
+        connection.close()
+
+
+def probe(port, spec):
+    """A kubelet's httpGet probe: any status from 200 to 399 passes."""
+    try:
+        return 200 <= get(port, spec["httpGet"]["path"])[0] < 400
+    except OSError:
+        return False
+
+
+@pytest.fixture(scope="module")
+def base(tmp_path_factory):
+    with docker_daemon(tmp_path_factory.mktemp("dockerd")):
+        release = debian_release(TEMPLATE_DIR / "{{cookiecutter.project_slug}}" / "Dockerfile")
+        yield base_image(release, tmp_path_factory.mktemp("base-image"))
+
+
+@pytest.fixture(scope="module")
+def manifests(cookies_session, base):
+    """The production overlay with the image built here as its release."""
+    project = bake_ok(cookies_session, database="postgresql", background_jobs="celery")
+    tag = secrets.token_hex(6)
+    build(project, f"{REPOSITORY}:{tag}", base)
+    set_image(project, "production", REPOSITORY, tag)
+    yield render(project, "production")[0]
+    docker("image", "rm", "--force", f"{REPOSITORY}:{tag}", check=False)
+
+
+@pytest.fixture(scope="module")
+def secret(postgres, redis):
+    """What the Secret app-secrets holds (docs/deploy.md), for this test's servers."""
+    return {
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "DATABASE_URL": postgres.create_database(f"kubernetes_{secrets.token_hex(4)}"),
+        "SENTRY_DSN": "",
+        "EMAIL_URL": "dummymail://",
+        "CELERY_BROKER_URL": redis.url(5),
+    }
+
+
+@pytest.fixture(scope="module")
+def pods(manifests, secret):
+    """Each pod spec, ready to run: {name: Pod}; the Job's as `migrate`."""
+    with ExitStack() as cleanup:
+        yield {
+            name.partition("-")[0]: Pod(spec, config_data(manifests), secret, cleanup)
+            for name, spec in pod_specs(manifests).items()
+        }
+
+
+@pytest.fixture(scope="module")
+def migration(pods):
+    return pods["migrate"].run()
+
+
+@pytest.fixture(scope="module")
+def deployment(pods, migration):
+    """After the migration Job, as docs/deploy.md applies them: two web pods, a worker and
+    a beat whose emptyDir holds yesterday's schedule. {name: (Pod, container)}, and each
+    web container's port."""
+    assert migration.returncode == 0, migration.stdout + migration.stderr
+    web_ports = [free_port(), free_port()]
+    running = {
+        f"web-{index}": (pods["web"], pods["web"].start(GUNICORN_BIND=f"127.0.0.1:{port}"))
+        for index, port in enumerate(web_ports)
+    }
+    running["worker"] = (pods["worker"], pods["worker"].start())
+    beat = pods["beat"]
+    schedule = beat.container["command"][beat.container["command"].index("--schedule") + 1]
+    seeded = beat.run(["python3", "-c", SCHEDULE_RAN_YESTERDAY, schedule])
+    assert seeded.returncode == 0, seeded.stderr
+    running["beat"] = (beat, beat.start())
+    return running, web_ports
+
+
+def test_the_migration_job_exits_0_and_leaves_nothing_to_migrate(migration, pods):
+    assert migration.returncode == 0, migration.stdout + migration.stderr
+    assert "Applying sessions.0001_initial... OK" in migration.stdout
+
+    checked = pods["migrate"].run(["python3", "manage.py", "migrate", "--check"])
+
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+
+
+def test_two_web_containers_pass_their_probes_and_serve_the_ingress_host(deployment, pods, manifests):
+    _, web_ports = deployment
+    web = pods["web"].container
+    host = one(manifests, "Ingress", "web")["spec"]["rules"][0]["host"]
+    startup = web["startupProbe"]
+    patience = startup["periodSeconds"] * startup["failureThreshold"]
+
+    for port in web_ports:
+        wait_for(lambda port=port: probe(port, startup), timeout=patience, what="the startup probe")
+        assert probe(port, web["readinessProbe"]) and probe(port, web["livenessProbe"])
+        status, body = get(port, web["readinessProbe"]["httpGet"]["path"])
+        assert json.loads(body) == {"status": "ok", "database": "ok", "broker": "ok"}
+        # As the Ingress sends it: the public host, over TLS it ended.
+        status, _ = get(port, "/admin/login/", {"Host": host, "X-Forwarded-Proto": "https"})
+        assert status == 200
+
+
+def test_gunicorn_runs_the_workers_its_cpu_limit_gives_and_the_images_tag_as_release(deployment, pods):
+    running, _ = deployment
+    _, name = running["web-0"]
+
+    environment = json.loads(docker("exec", name, "python3", "-c", ENVIRONMENT).stdout)
+
+    assert environment["WEB_CONCURRENCY"] == "2"  # a limit of 1 CPU, 500m per worker
+    assert environment["SENTRY_RELEASE"] == pods["web"].container["image"].rpartition(":")[2]
+
+
+def test_the_worker_runs_a_task_queued_from_web(deployment):
+    running, _ = deployment
+    _, web = running["web-0"]
+    _, worker = running["worker"]
+
+    queued = docker("exec", web, "python3", "manage.py", "shell", "-c", QUEUE_A_TASK)
+
+    task_id = queued.stdout.split()[-1]
+    wait_for(lambda: f"send_email[{task_id}] succeeded" in logs(worker), timeout=90, what="the queued task")
+
+
+def test_beat_sends_its_due_schedule_and_the_worker_runs_it(deployment):
+    running, _ = deployment
+    _, beat = running["beat"]
+    _, worker = running["worker"]
+
+    wait_for(lambda: "Sending due task clear-expired-sessions" in logs(beat), timeout=90, what="beat")
+    wait_for(
+        lambda: re.search(r"clear_expired_sessions\[[\w-]+\] succeeded", logs(worker)),
+        timeout=90,
+        what="the scheduled task",
+    )
+
+
+def test_beat_on_a_root_filesystem_it_cannot_write_to_fails(pods):
+    beat = pods["beat"]
+    [tmp] = [mount["mountPath"] for mount in beat.container["volumeMounts"]]
+
+    result = beat.run(without_mounts=[tmp], timeout=60)
+
+    assert result.returncode != 0
+    assert "Read-only file system" in result.stdout + result.stderr
+
+
+# Last: it stops what the others use.
+def test_each_container_stops_by_itself_within_its_grace_period_on_sigterm(deployment):
+    running, _ = deployment
+
+    exit_codes = {name: pod.stop(container) for name, (pod, container) in running.items()}
+
+    assert exit_codes == {"web-0": "0", "web-1": "0", "worker": "0", "beat": "0"}
