@@ -2,7 +2,7 @@
 
 GET /api/health/ is answered here, before Django's middleware and Sentry: load
 balancers send it every few seconds, and a probe should cost one database query,
-not the whole request stack (core/health.py); GET /api/health/live/ costs none. So is a request in a charset Django
+not the whole request stack (core/health.py). So is a request in a charset Django
 cannot decode, with a 400 (core/request_charset.py). Everything else goes to Django,
 without the caller's trace headers unless callers are trusted (core.sentry.
 TRACE_HEADERS), and a HEAD request gets Django's answer without its body
