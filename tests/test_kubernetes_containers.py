@@ -236,7 +236,9 @@ def deployment(pods, migration):
     }
     running["worker"] = (pods["worker"], pods["worker"].start())
     beat = pods["beat"]
-    schedule = beat.container["command"][beat.container["command"].index("--schedule") + 1]
+    command = beat.container["command"]
+    # Celery's default: celerybeat-schedule in the working directory.
+    schedule = command[command.index("--schedule") + 1] if "--schedule" in command else "celerybeat-schedule"
     seeded = beat.run(["python3", "-c", SCHEDULE_RAN_YESTERDAY, schedule])
     assert seeded.returncode == 0, seeded.stderr
     running["beat"] = (beat, beat.start())
