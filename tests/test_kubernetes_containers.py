@@ -4,9 +4,9 @@ rendered image, command, environment (the rendered ConfigMap, a test Secret, the
 downward API's CPU limit), user and groups, read-only root filesystem with each
 emptyDir mounted, no capability, no privilege escalation, CPU and memory limits. The
 migration Job exits 0, two web containers pass their probes and serve the Ingress's
-host, the worker runs a task queued from web, beat sends its due schedule, and each
-stops by itself on SIGTERM within its grace period. Beat on a root filesystem it
-cannot write to fails, which proves the restrictions hold.
+host, the image holds no manifest, the worker runs a task queued from web, beat sends
+its due schedule, and each stops by itself on SIGTERM within its grace period. Beat on
+a root filesystem it cannot write to fails, which proves the restrictions hold.
 
 Where Docker is not a kubelet: containers share the host's network here, so each web
 container listens on a loopback port of its own, where a pod listens on 8000 at its
@@ -271,14 +271,25 @@ def test_two_web_containers_pass_their_probes_and_serve_the_ingress_host(deploym
         assert status == 200
 
 
-def test_gunicorn_runs_the_workers_its_cpu_limit_gives_and_the_images_tag_as_release(deployment, pods):
+def test_worker_counts_follow_the_cpu_limits_and_the_release_is_the_images_tag(deployment, pods):
     running, _ = deployment
-    _, name = running["web-0"]
+    _, web = running["web-0"]
+    _, worker = running["worker"]
 
-    environment = json.loads(docker("exec", name, "python3", "-c", ENVIRONMENT).stdout)
+    environment = json.loads(docker("exec", web, "python3", "-c", ENVIRONMENT).stdout)
 
-    assert environment["WEB_CONCURRENCY"] == "2"  # a limit of 1 CPU, 500m per worker
+    # Limits of 1 CPU, 500m per gunicorn worker or Celery pool process.
+    assert environment["WEB_CONCURRENCY"] == "2"
+    wait_for(lambda: re.search(r"concurrency: 2 \(prefork\)", logs(worker)), what="the worker's banner")
     assert environment["SENTRY_RELEASE"] == pods["web"].container["image"].rpartition(":")[2]
+
+
+def test_the_image_holds_no_manifest(deployment):
+    running, _ = deployment
+    _, web = running["web-0"]
+    listed = docker("exec", web, "ls", "/app").stdout.split()
+
+    assert "manage.py" in listed and "deploy" not in listed  # .dockerignore
 
 
 def test_the_worker_runs_a_task_queued_from_web(deployment):
