@@ -251,6 +251,14 @@ def test_gunicorn_workers_follow_the_web_cpu_limit(rendered):
     assert {"cpu", "memory"} <= web["resources"]["requests"].keys() & web["resources"]["limits"].keys()
 
 
+def test_web_stops_within_its_grace_period(rendered):
+    web = pod_specs(rendered[0])["web"]
+    [container] = web["containers"]
+    pause = container["lifecycle"]["preStop"]["sleep"]["seconds"]
+    graceful = int(config_data(rendered[0])["GUNICORN_GRACEFUL_TIMEOUT"])
+    assert web["terminationGracePeriodSeconds"] > pause + graceful
+
+
 def test_web_scales_out_on_postgresql_and_stays_one_pod_on_sqlite(rendered, answers, overlay):
     documents, _ = rendered
     web = one(documents, "Deployment", "web")
