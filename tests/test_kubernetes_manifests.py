@@ -203,14 +203,21 @@ def kubernetes_versions():
     return [f"{major}.{int(minor) - 2}.0", newest]
 
 
+def check_valid(documents, versions=None):
+    """Every document against the schemas, rejecting fields they do not know."""
+    for version in versions or kubernetes_versions():
+        for document in documents:
+            try:
+                validate(document, version, strict=True)
+            except ValidationError as error:
+                raise AssertionError(
+                    f"{version}: {document['kind']} {document['metadata']['name']}: {error.message}"
+                ) from None
+
+
 @pytest.mark.parametrize("version", kubernetes_versions())
 def test_every_manifest_is_valid_against_the_kubernetes_schemas(rendered, version):
-    documents, _ = rendered
-    for document in documents:
-        try:
-            validate(document, version, strict=True)
-        except ValidationError as error:
-            pytest.fail(f"{document['kind']} {document['metadata']['name']}: {error.message}")
+    check_valid(rendered[0], [version])
 
 
 def test_web_probes_ask_the_health_routes_on_gunicorns_port(rendered):
@@ -355,6 +362,7 @@ def test_checkov_flags_nothing_and_each_skip_names_its_reason(checkov_results, b
 # Each fault, planted in a copy of a PostgreSQL and Celery bake's manifests: (file, text,
 # replacement), and the check it must fail.
 FAULTS = {
+    "a-misspelt-field": ("base/web-deployment.yaml", "readinessProbe:", "readinesProbe:", check_valid),
     "liveness-probe-on-the-wrong-path": (
         "base/web-deployment.yaml",
         f"path: {LIVENESS_PATH}",
