@@ -225,9 +225,8 @@ def migration(pods):
 
 @pytest.fixture(scope="module")
 def deployment(pods, migration):
-    """After the migration Job, as docs/deploy.md applies them: two web pods, a worker and
-    a beat whose emptyDir holds yesterday's schedule. {name: (Pod, container)}, and each
-    web container's port."""
+    """After the migration Job, as docs/deploy.md applies them: two web pods and a
+    worker. {name: (Pod, container)}, and each web container's port."""
     assert migration.returncode == 0, migration.stdout + migration.stderr
     web_ports = [free_port(), free_port()]
     running = {
@@ -235,14 +234,19 @@ def deployment(pods, migration):
         for index, port in enumerate(web_ports)
     }
     running["worker"] = (pods["worker"], pods["worker"].start())
-    beat = pods["beat"]
-    command = beat.container["command"]
+    return running, web_ports
+
+
+@pytest.fixture(scope="module")
+def beat(pods, migration):
+    """Beat, its emptyDir holding the schedule of a beat that ran yesterday: (Pod, container)."""
+    pod = pods["beat"]
+    command = pod.container["command"]
     # Celery's default: celerybeat-schedule in the working directory.
     schedule = command[command.index("--schedule") + 1] if "--schedule" in command else "celerybeat-schedule"
-    seeded = beat.run(["python3", "-c", SCHEDULE_RAN_YESTERDAY, schedule])
+    seeded = pod.run(["python3", "-c", SCHEDULE_RAN_YESTERDAY, schedule])
     assert seeded.returncode == 0, seeded.stderr
-    running["beat"] = (beat, beat.start())
-    return running, web_ports
+    return pod, pod.start()
 
 
 def test_the_migration_job_exits_0_and_leaves_nothing_to_migrate(migration, pods):
@@ -303,12 +307,12 @@ def test_the_worker_runs_a_task_queued_from_web(deployment):
     wait_for(lambda: f"send_email[{task_id}] succeeded" in logs(worker), timeout=90, what="the queued task")
 
 
-def test_beat_sends_its_due_schedule_and_the_worker_runs_it(deployment):
+def test_beat_sends_its_due_schedule_and_the_worker_runs_it(deployment, beat):
     running, _ = deployment
-    _, beat = running["beat"]
     _, worker = running["worker"]
+    _, container = beat
 
-    wait_for(lambda: "Sending due task clear-expired-sessions" in logs(beat), timeout=90, what="beat")
+    wait_for(lambda: "Sending due task clear-expired-sessions" in logs(container), timeout=90, what="beat")
     wait_for(
         lambda: re.search(r"clear_expired_sessions\[[\w-]+\] succeeded", logs(worker)),
         timeout=90,
@@ -327,8 +331,8 @@ def test_beat_on_a_root_filesystem_it_cannot_write_to_fails(pods):
 
 
 # Last: it stops what the others use.
-def test_each_container_stops_by_itself_within_its_grace_period_on_sigterm(deployment):
-    running, _ = deployment
+def test_each_container_stops_by_itself_within_its_grace_period_on_sigterm(deployment, beat):
+    running = {**deployment[0], "beat": beat}
 
     exit_codes = {name: pod.stop(container) for name, (pod, container) in running.items()}
 
