@@ -143,7 +143,7 @@ def check_no_secret(documents, text, known_values):
 def check_locked_down(documents, user):
     """Every pod as the image's user, not root, with the default seccomp profile and no
     service-account token; every container without privileges or capabilities, on a
-    read-only root filesystem, writing only to the emptyDir at /tmp{, /app/data}."""
+    read-only root filesystem, with an emptyDir at /tmp and no volume of the node's."""
     for name, pod in pod_specs(documents).items():
         security = pod["securityContext"]
         assert security["runAsNonRoot"] is True, name
@@ -159,6 +159,7 @@ def check_locked_down(documents, user):
             }, name
             mounts = {mount["mountPath"]: volumes[mount["name"]] for mount in container["volumeMounts"]}
             assert "emptyDir" in mounts["/tmp"], name
+            assert all({"emptyDir", "persistentVolumeClaim"} & volume.keys() for volume in mounts.values())
 
 
 def check_release(documents, tag):
