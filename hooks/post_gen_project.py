@@ -15,7 +15,18 @@ from pathlib import Path
 SECRET_KEY_LINE = re.compile(r"^SECRET_KEY=.*$", re.MULTILINE)
 
 # Files that only a project with Celery has (background_jobs=celery).
-CELERY_FILES = ("core/celery.py", "ops/tasks.py", "tests/core/test_celery.py", "tests/ops/test_tasks.py")
+CELERY_FILES = (
+    "core/celery.py",
+    "ops/tasks.py",
+    "tests/core/test_celery.py",
+    "tests/ops/test_tasks.py",
+    "deploy/kubernetes/base/worker-deployment.yaml",
+    "deploy/kubernetes/base/beat-deployment.yaml",
+)
+# Kubernetes manifests of each database: scaling web out needs PostgreSQL; SQLite's
+# file needs a volume.
+POSTGRESQL_FILES = ("deploy/kubernetes/base/web-scaling.yaml",)
+SQLITE_FILES = ("deploy/kubernetes/base/database-volume.yaml",)
 # Files of each API framework (api_framework), and of the example resource both share.
 NINJA_FILES = ("notes/api.py", "api/fields.py")
 DRF_FILES = ("notes/serializers.py", "notes/views.py")
@@ -33,6 +44,8 @@ def unchosen_files(answers):
     framework = answers["api_framework"]
     return [
         *(CELERY_FILES if answers["background_jobs"] != "celery" else ()),
+        *(POSTGRESQL_FILES if answers["database"] != "postgresql" else ()),
+        *(SQLITE_FILES if answers["database"] != "sqlite" else ()),
         *(NINJA_FILES if framework != "ninja" else ()),
         *(DRF_FILES if framework != "drf" else ()),
         *(EXAMPLE_RESOURCE_FILES if framework == "none" else ()),
