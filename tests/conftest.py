@@ -5,6 +5,7 @@ fixtures are made of is in tests/helpers/; tests/README.md says what the tests p
 A bake a test changes is its module's (scope="module") or its own; a session bake is
 only read, copied or installed from."""
 
+import json
 import os
 import secrets
 import shutil
@@ -12,6 +13,7 @@ import sqlite3
 import subprocess
 import tempfile
 import urllib.parse
+from contextlib import ExitStack
 
 import pytest
 
@@ -29,10 +31,22 @@ from tests.helpers.bake import (
 )
 from tests.helpers.browser import chromium
 from tests.helpers.bugsink import BugsinkProject, serve_with_dsn
-from tests.helpers.docker_engine import base_image, container, debian_release, docker, docker_daemon
+from tests.helpers.docker_engine import base_image, build, container, debian_release, docker, docker_daemon
 from tests.helpers.image import RELEASE as IMAGE_RELEASE
 from tests.helpers.image import Deployment, bake_with_planted_files, built_image, wait_until_serving
 from tests.helpers.jobs import JobsDeployment, installed_jobs_project
+from tests.helpers.kubernetes_manifests import (
+    BAKES,
+    CHECKOV_ENVIRONMENT,
+    CHECKOV_REQUIREMENTS,
+    CHECKOV_VENV,
+    OVERLAYS,
+    config_data,
+    pod_specs,
+    render,
+    set_image,
+)
+from tests.helpers.kubernetes_pods import KUBERNETES_REPOSITORY, SCHEDULE_RAN_YESTERDAY, Pod
 from tests.helpers.postgres import PostgresCluster
 from tests.helpers.processes import free_port, stop_server
 from tests.helpers.project_commands import GIT, checkout, make
@@ -435,3 +449,141 @@ def jobs_image(cookies_session, python_base_image):
     bake = bake_ok(cookies_session, background_jobs="celery")
     with built_image(bake, python_base_image, label="jobs-") as tag:
         yield tag
+
+
+# --- Kubernetes: the manifests of each bake, and their pods run by Docker ------------
+
+
+@pytest.fixture(scope="module", params=BAKES, ids=["-".join(bake) for bake in BAKES])
+def kubernetes_answers(request):
+    database, jobs = request.param
+    return {"database": database, "background_jobs": jobs}
+
+
+@pytest.fixture(scope="module")
+def kubernetes_project(cookies_session, kubernetes_answers):
+    return bake_ok(cookies_session, **kubernetes_answers)
+
+
+@pytest.fixture(scope="module", params=OVERLAYS)
+def kubernetes_overlay(request):
+    return request.param
+
+
+@pytest.fixture(scope="module")
+def rendered_manifests(kubernetes_project, kubernetes_overlay):
+    return render(kubernetes_project, kubernetes_overlay)
+
+
+@pytest.fixture(scope="module")
+def celery_postgresql_project(cookies_session):
+    return bake_ok(cookies_session, database="postgresql", background_jobs="celery")
+
+
+@pytest.fixture(scope="module")
+def checkov():
+    """checkov in a virtual environment of its own (requirements-checkov.txt says why),
+    installed once with the template's uv and reinstalled when its pin changes."""
+    marker = CHECKOV_VENV / "requirements-checkov.txt"
+    if not marker.exists() or marker.read_text() != CHECKOV_REQUIREMENTS.read_text():
+        shutil.rmtree(CHECKOV_VENV, ignore_errors=True)
+        python = CHECKOV_VENV / "bin" / "python"
+        for command in (
+            [UV, "venv", "--quiet", "--python", "python3", CHECKOV_VENV],
+            [UV, "pip", "install", "--quiet", "--python", python, "-r", CHECKOV_REQUIREMENTS],
+        ):
+            result = subprocess.run(command, capture_output=True, text=True, timeout=600)
+            assert result.returncode == 0, result.stderr
+        shutil.copy(CHECKOV_REQUIREMENTS, marker)
+    return CHECKOV_VENV / "bin" / "checkov"
+
+
+@pytest.fixture(scope="module")
+def checkov_results(checkov, cookies_session, tmp_path_factory):
+    """checkov's Kubernetes checks over every overlay of every bake, in one run: the
+    checks of each rendered file, by its name."""
+    folder = tmp_path_factory.mktemp("rendered")
+    for database, jobs in BAKES:
+        project = bake_ok(cookies_session, database=database, background_jobs=jobs)
+        for overlay in OVERLAYS:
+            (folder / f"{database}-{jobs}-{overlay}.yaml").write_text(render(project, overlay)[1])
+    result = subprocess.run(
+        [checkov, "--framework", "kubernetes", "--skip-download", "--directory", folder, "--output", "json"],
+        capture_output=True,
+        text=True,
+        env={**os.environ, **CHECKOV_ENVIRONMENT},
+        timeout=300,
+    )
+    report = json.loads(result.stdout)
+    assert report["summary"]["parsing_errors"] == 0
+    by_file = {}
+    for outcome in ("passed_checks", "failed_checks", "skipped_checks"):
+        for check in report["results"][outcome]:
+            by_file.setdefault(check["file_path"].lstrip("/"), {}).setdefault(outcome, []).append(check)
+    return by_file
+
+
+@pytest.fixture(scope="module")
+def production_manifests(cookies_session, python_base_image):
+    """The production overlay of a PostgreSQL and Celery bake, with the image built here
+    as its release."""
+    project = bake_ok(cookies_session, database="postgresql", background_jobs="celery")
+    tag = secrets.token_hex(6)
+    build(project, f"{KUBERNETES_REPOSITORY}:{tag}", python_base_image)
+    set_image(project, "production", KUBERNETES_REPOSITORY, tag)
+    yield render(project, "production")[0]
+    docker("image", "rm", "--force", f"{KUBERNETES_REPOSITORY}:{tag}", check=False)
+
+
+@pytest.fixture(scope="module")
+def kubernetes_secret(postgres, redis):
+    """What the Secret app-secrets holds (docs/deploy.md), for this test's servers."""
+    return {
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "DATABASE_URL": postgres.create_database(f"kubernetes_{secrets.token_hex(4)}"),
+        "SENTRY_DSN": "",
+        "EMAIL_URL": "dummymail://",
+        "CELERY_BROKER_URL": redis.url(5),
+    }
+
+
+@pytest.fixture(scope="module")
+def kubernetes_pods(production_manifests, kubernetes_secret):
+    """Each pod spec, ready to run: {name: Pod}; the Job's as `migrate`."""
+    with ExitStack() as cleanup:
+        yield {
+            name.partition("-")[0]: Pod(spec, config_data(production_manifests), kubernetes_secret, cleanup)
+            for name, spec in pod_specs(production_manifests).items()
+        }
+
+
+@pytest.fixture(scope="module")
+def migration_job(kubernetes_pods):
+    return kubernetes_pods["migrate"].run()
+
+
+@pytest.fixture(scope="module")
+def kubernetes_deployment(kubernetes_pods, migration_job):
+    """After the migration Job, as docs/deploy.md applies them: two web pods and a
+    worker. {name: (Pod, container)}, and each web container's port."""
+    assert migration_job.returncode == 0, migration_job.stdout + migration_job.stderr
+    web_ports = [free_port(), free_port()]
+    web = kubernetes_pods["web"]
+    running = {
+        f"web-{index}": (web, web.start(GUNICORN_BIND=f"127.0.0.1:{port}"))
+        for index, port in enumerate(web_ports)
+    }
+    running["worker"] = (kubernetes_pods["worker"], kubernetes_pods["worker"].start())
+    return running, web_ports
+
+
+@pytest.fixture(scope="module")
+def beat_pod(kubernetes_pods, migration_job):
+    """Beat, its emptyDir holding the schedule of a beat that ran yesterday: (Pod, container)."""
+    pod = kubernetes_pods["beat"]
+    command = pod.container["command"]
+    # Celery's default: celerybeat-schedule in the working directory.
+    schedule = command[command.index("--schedule") + 1] if "--schedule" in command else "celerybeat-schedule"
+    seeded = pod.run(["python3", "-c", SCHEDULE_RAN_YESTERDAY, schedule])
+    assert seeded.returncode == 0, seeded.stderr
+    return pod, pod.start()

@@ -1,4 +1,4 @@
-"""The generated Kubernetes manifests, read as `kubectl kustomize` renders each overlay of
+"""The generated Kubernetes manifests, read as `kubectl kustomize` renders each kubernetes_overlay of
 each bake whose manifests differ (database x background jobs): valid against the API's
 schemas of the oldest and newest maintained Kubernetes minor that kubernetes-validate
 knows; nothing checkov's Kubernetes policies flag but what a manifest skips with its
@@ -8,15 +8,13 @@ workers that outlast their tasks' time limit, no secret anywhere, every pod lock
 Faults planted in a bake's manifests fail those checks.
 """
 
-import json
-import os
 import shutil
-import subprocess
 
 import pytest
 
-from tests.helpers.bake import TEMPLATE_DIR, UV, bake_ok, env_file_values
+from tests.helpers.bake import env_file_values
 from tests.helpers.kubernetes_manifests import (
+    BAKES,
     HEALTH_PATH,
     LIVENESS_PATH,
     check_locked_down,
@@ -39,66 +37,38 @@ from tests.helpers.kubernetes_manifests import (
 # One worker renders the bakes and runs checkov once over all of them.
 pytestmark = pytest.mark.xdist_group("kubernetes-manifests")
 
-BAKES = [(database, jobs) for database in ("sqlite", "postgresql") for jobs in ("none", "celery")]
-OVERLAYS = ("staging", "production")
 # A release tag as a user's CI sets it: `git rev-parse HEAD`.
 COMMIT_SHA = "3f9a1c4e8b7d6a5f4e3d2c1b0a9f8e7d6c5b4a39"
 
-CHECKOV_REQUIREMENTS = TEMPLATE_DIR / "requirements-checkov.txt"
-CHECKOV_VENV = TEMPLATE_DIR / ".venv" / "checkov"
-# Offline: no policy download, no mapping from the vendor's platform, no version check.
-CHECKOV_ENVIRONMENT = {"BC_SKIP_MAPPING": "TRUE", "CKV_SKIP_PACKAGE_UPDATE_CHECK": "TRUE"}
-
-
-@pytest.fixture(scope="module", params=BAKES, ids=["-".join(bake) for bake in BAKES])
-def answers(request):
-    database, jobs = request.param
-    return {"database": database, "background_jobs": jobs}
-
-
-@pytest.fixture(scope="module")
-def project(cookies_session, answers):
-    return bake_ok(cookies_session, **answers)
-
-
-@pytest.fixture(scope="module", params=OVERLAYS)
-def overlay(request):
-    return request.param
-
-
-@pytest.fixture(scope="module")
-def rendered(project, overlay):
-    return render(project, overlay)
-
 
 @pytest.mark.parametrize("version", kubernetes_versions())
-def test_every_manifest_is_valid_against_the_kubernetes_schemas(rendered, version):
-    check_valid(rendered[0], [version])
+def test_every_manifest_is_valid_against_the_kubernetes_schemas(rendered_manifests, version):
+    check_valid(rendered_manifests[0], [version])
 
 
-def test_web_probes_ask_the_health_routes_on_gunicorns_port(rendered):
-    check_probes(rendered[0])
+def test_web_probes_ask_the_health_routes_on_gunicorns_port(rendered_manifests):
+    check_probes(rendered_manifests[0])
 
 
-def test_nothing_secret_is_in_the_manifests(rendered, project):
-    documents, text = rendered
-    check_no_secret(documents, text, [env_file_values(project)["SECRET_KEY"]])
+def test_nothing_secret_is_in_the_manifests(rendered_manifests, kubernetes_project):
+    documents, text = rendered_manifests
+    check_no_secret(documents, text, [env_file_values(kubernetes_project)["SECRET_KEY"]])
 
 
-def test_every_pod_runs_as_the_images_user_locked_down(rendered, project):
-    check_locked_down(rendered[0], image_user(project))
+def test_every_pod_runs_as_the_images_user_locked_down(rendered_manifests, kubernetes_project):
+    check_locked_down(rendered_manifests[0], image_user(kubernetes_project))
 
 
-def test_each_overlay_names_its_own_settings_and_environment(rendered, overlay):
-    data = config_data(rendered[0])
+def test_each_overlay_names_its_own_settings_and_environment(rendered_manifests, kubernetes_overlay):
+    data = config_data(rendered_manifests[0])
     assert (data["DJANGO_SETTINGS_MODULE"], data["SENTRY_ENVIRONMENT"]) == (
-        f"core.settings.{overlay}",
-        overlay,
+        f"core.settings.{kubernetes_overlay}",
+        kubernetes_overlay,
     )
 
 
-def test_the_ingress_host_is_one_allowed_hosts_admits(rendered):
-    documents, _ = rendered
+def test_the_ingress_host_is_one_allowed_hosts_admits(rendered_manifests):
+    documents, _ = rendered_manifests
     ingress = one(documents, "Ingress", "web")
     hosts = {rule["host"] for rule in ingress["spec"]["rules"]} | set(ingress["spec"]["tls"][0]["hosts"])
     assert hosts <= set(config_data(documents)["ALLOWED_HOSTS"].split(","))
@@ -107,28 +77,30 @@ def test_the_ingress_host_is_one_allowed_hosts_admits(rendered):
     assert service["spec"]["ports"][0]["targetPort"] == "http"
 
 
-def test_gunicorn_workers_follow_the_web_cpu_limit(rendered):
-    [web] = pod_specs(rendered[0])["web"]["containers"]
+def test_gunicorn_workers_follow_the_web_cpu_limit(rendered_manifests):
+    [web] = pod_specs(rendered_manifests[0])["web"]["containers"]
     concurrency = {v["name"]: v.get("valueFrom") for v in web["env"]}["WEB_CONCURRENCY"]
     assert concurrency["resourceFieldRef"]["resource"] == "limits.cpu"
     assert {"cpu", "memory"} <= web["resources"]["requests"].keys() & web["resources"]["limits"].keys()
 
 
-def test_web_stops_within_its_grace_period(rendered):
-    web = pod_specs(rendered[0])["web"]
+def test_web_stops_within_its_grace_period(rendered_manifests):
+    web = pod_specs(rendered_manifests[0])["web"]
     [container] = web["containers"]
     pause = container["lifecycle"]["preStop"]["sleep"]["seconds"]
-    graceful = int(config_data(rendered[0])["GUNICORN_GRACEFUL_TIMEOUT"])
+    graceful = int(config_data(rendered_manifests[0])["GUNICORN_GRACEFUL_TIMEOUT"])
     assert web["terminationGracePeriodSeconds"] > pause + graceful
 
 
-def test_web_scales_out_on_postgresql_and_stays_one_pod_on_sqlite(rendered, answers, overlay):
-    documents, _ = rendered
+def test_web_scales_out_on_postgresql_and_stays_one_pod_on_sqlite(
+    rendered_manifests, kubernetes_answers, kubernetes_overlay
+):
+    documents, _ = rendered_manifests
     web = one(documents, "Deployment", "web")
-    if answers["database"] == "postgresql":
+    if kubernetes_answers["database"] == "postgresql":
         autoscaler = one(documents, "HorizontalPodAutoscaler", "web")
         assert autoscaler["spec"]["scaleTargetRef"]["name"] == "web"
-        assert autoscaler["spec"]["minReplicas"] >= (2 if overlay == "production" else 1)
+        assert autoscaler["spec"]["minReplicas"] >= (2 if kubernetes_overlay == "production" else 1)
         assert "replicas" not in web["spec"]  # the autoscaler's to set
         assert one(documents, "PodDisruptionBudget", "web")["spec"]["maxUnavailable"] == 1
         spread = web["spec"]["template"]["spec"]["topologySpreadConstraints"]
@@ -143,68 +115,29 @@ def test_web_scales_out_on_postgresql_and_stays_one_pod_on_sqlite(rendered, answ
         assert find(documents, "HorizontalPodAutoscaler") == []
 
 
-def test_celery_bakes_run_one_beat_and_workers_that_outlast_their_tasks(rendered, answers):
-    documents, _ = rendered
-    if answers["background_jobs"] != "celery":
+def test_celery_bakes_run_one_beat_and_workers_that_outlast_their_tasks(
+    rendered_manifests, kubernetes_answers
+):
+    documents, _ = rendered_manifests
+    if kubernetes_answers["background_jobs"] != "celery":
         assert {"worker", "beat"} & pod_specs(documents).keys() == set()
         return
     check_one_beat(documents)
     check_worker_outlasts_its_tasks(documents)
 
 
-def test_a_commit_sha_as_the_tag_is_every_release_and_the_migration_jobs_name(project, overlay, tmp_path):
-    copy = shutil.copytree(project, tmp_path / project.name)
-    set_image(copy, overlay, "registry.example.com/averon-backend", COMMIT_SHA)
+def test_a_commit_sha_as_the_tag_is_every_release_and_the_migration_jobs_name(
+    kubernetes_project, kubernetes_overlay, tmp_path
+):
+    copy = shutil.copytree(kubernetes_project, tmp_path / kubernetes_project.name)
+    set_image(copy, kubernetes_overlay, "registry.example.com/averon-backend", COMMIT_SHA)
 
-    check_release(render(copy, overlay)[0], COMMIT_SHA)
-
-
-@pytest.fixture(scope="module")
-def checkov():
-    """checkov in a virtual environment of its own (requirements-checkov.txt says why),
-    installed once with the template's uv and reinstalled when its pin changes."""
-    marker = CHECKOV_VENV / "requirements-checkov.txt"
-    if not marker.exists() or marker.read_text() != CHECKOV_REQUIREMENTS.read_text():
-        shutil.rmtree(CHECKOV_VENV, ignore_errors=True)
-        python = CHECKOV_VENV / "bin" / "python"
-        for command in (
-            [UV, "venv", "--quiet", "--python", "python3", CHECKOV_VENV],
-            [UV, "pip", "install", "--quiet", "--python", python, "-r", CHECKOV_REQUIREMENTS],
-        ):
-            result = subprocess.run(command, capture_output=True, text=True, timeout=600)
-            assert result.returncode == 0, result.stderr
-        shutil.copy(CHECKOV_REQUIREMENTS, marker)
-    return CHECKOV_VENV / "bin" / "checkov"
-
-
-@pytest.fixture(scope="module")
-def checkov_results(checkov, cookies_session, tmp_path_factory):
-    """checkov's Kubernetes checks over every overlay of every bake, in one run: the
-    checks of each rendered file, by its name."""
-    folder = tmp_path_factory.mktemp("rendered")
-    for database, jobs in BAKES:
-        project = bake_ok(cookies_session, database=database, background_jobs=jobs)
-        for overlay in OVERLAYS:
-            (folder / f"{database}-{jobs}-{overlay}.yaml").write_text(render(project, overlay)[1])
-    result = subprocess.run(
-        [checkov, "--framework", "kubernetes", "--skip-download", "--directory", folder, "--output", "json"],
-        capture_output=True,
-        text=True,
-        env={**os.environ, **CHECKOV_ENVIRONMENT},
-        timeout=300,
-    )
-    report = json.loads(result.stdout)
-    assert report["summary"]["parsing_errors"] == 0
-    by_file = {}
-    for outcome in ("passed_checks", "failed_checks", "skipped_checks"):
-        for check in report["results"][outcome]:
-            by_file.setdefault(check["file_path"].lstrip("/"), {}).setdefault(outcome, []).append(check)
-    return by_file
+    check_release(render(copy, kubernetes_overlay)[0], COMMIT_SHA)
 
 
 @pytest.mark.parametrize("bake", BAKES, ids=["-".join(bake) for bake in BAKES])
-def test_checkov_flags_nothing_and_each_skip_names_its_reason(checkov_results, bake, overlay):
-    checks = checkov_results[f"{'-'.join(bake)}-{overlay}.yaml"]
+def test_checkov_flags_nothing_and_each_skip_names_its_reason(checkov_results, bake, kubernetes_overlay):
+    checks = checkov_results[f"{'-'.join(bake)}-{kubernetes_overlay}.yaml"]
 
     failed = [f"{c['check_id']} {c['resource']}: {c['check_name']}" for c in checks.get("failed_checks", [])]
     assert failed == []
@@ -266,15 +199,10 @@ FAULTS = {
 }
 
 
-@pytest.fixture(scope="module")
-def jobs_project(cookies_session):
-    return bake_ok(cookies_session, database="postgresql", background_jobs="celery")
-
-
 @pytest.mark.parametrize("fault", FAULTS)
-def test_a_planted_fault_fails_its_check(jobs_project, fault, tmp_path):
+def test_a_planted_fault_fails_its_check(celery_postgresql_project, fault, tmp_path):
     relative_path, text, replacement, check = FAULTS[fault]
-    copy = shutil.copytree(jobs_project, tmp_path / jobs_project.name)
+    copy = shutil.copytree(celery_postgresql_project, tmp_path / celery_postgresql_project.name)
     secret_key = env_file_values(copy)["SECRET_KEY"]
     path = copy / "deploy" / "kubernetes" / relative_path
     assert text in path.read_text()

@@ -8,6 +8,8 @@ import subprocess
 import yaml
 from kubernetes_validate import ValidationError, utils, validate
 
+from tests.helpers.bake import TEMPLATE_DIR
+
 # What the Secret holds and no manifest may: core/settings/deployed.py requires them.
 SECRET_VARIABLES = {"SECRET_KEY", "DATABASE_URL", "SENTRY_DSN", "EMAIL_URL", "CELERY_BROKER_URL"}
 SECRET_NAME = "app-secrets"
@@ -16,6 +18,13 @@ LIVENESS_PATH = "/api/health/live/"
 DNS_LABEL = re.compile(r"[a-z0-9]([-a-z0-9]*[a-z0-9])?")
 # A URL with a password in it, such as a DATABASE_URL or a broker's.
 URL_WITH_PASSWORD = re.compile(r"\w+://[^/\s:@]*:[^/\s@]+@")
+
+BAKES = [(database, jobs) for database in ("sqlite", "postgresql") for jobs in ("none", "celery")]
+OVERLAYS = ("staging", "production")
+CHECKOV_REQUIREMENTS = TEMPLATE_DIR / "requirements-checkov.txt"
+CHECKOV_VENV = TEMPLATE_DIR / ".venv" / "checkov"
+# Offline: no policy download, no mapping from the vendor's platform, no version check.
+CHECKOV_ENVIRONMENT = {"BC_SKIP_MAPPING": "TRUE", "CKV_SKIP_PACKAGE_UPDATE_CHECK": "TRUE"}
 
 
 def render(project, overlay):

@@ -17,6 +17,19 @@ from tests.helpers.docker_engine import docker, new_container_name
 
 UNITS = {"m": 1e-3, "": 1, "Ki": 2**10, "Mi": 2**20, "Gi": 2**30}
 
+KUBERNETES_REPOSITORY = "averon-template-test-kubernetes"
+# Beat's schedule file as a beat that sent its nightly tasks a day ago leaves it in the
+# pod's emptyDir, so a restarted beat has them due at once.
+SCHEDULE_RAN_YESTERDAY = """
+import datetime, sys
+from celery.beat import PersistentScheduler
+from core.celery import app
+scheduler = PersistentScheduler(app=app, schedule_filename=sys.argv[1])
+for entry in scheduler.schedule.values():
+    entry.last_run_at = app.now() - datetime.timedelta(days=1)
+scheduler.close()
+"""
+
 
 def quantity(value):
     """A Kubernetes quantity (500m, 1, 512Mi) as a number of cores or bytes."""
