@@ -524,14 +524,13 @@ def checkov_results(checkov, cookies_session, tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def production_manifests(cookies_session, python_base_image):
+def production_manifests(celery_postgresql_project, python_base_image):
     """The production overlay of a PostgreSQL and Celery bake, with the image built here
     as its release."""
-    project = bake_ok(cookies_session, database="postgresql", background_jobs="celery")
     tag = secrets.token_hex(6)
-    build(project, f"{KUBERNETES_REPOSITORY}:{tag}", python_base_image)
-    set_image(project, "production", KUBERNETES_REPOSITORY, tag)
-    yield render(project, "production")[0]
+    build(celery_postgresql_project, f"{KUBERNETES_REPOSITORY}:{tag}", python_base_image)
+    set_image(celery_postgresql_project, "production", KUBERNETES_REPOSITORY, tag)
+    yield render(celery_postgresql_project, "production")[0]
     docker("image", "rm", "--force", f"{KUBERNETES_REPOSITORY}:{tag}", check=False)
 
 

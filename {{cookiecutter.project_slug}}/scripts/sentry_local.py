@@ -86,19 +86,8 @@ class LocalSentry:
             return
         print(f"Installing Bugsink into {self.venv_dir} ...", flush=True)
         venv.create(self.venv_dir, with_pip=True)
-        subprocess.run(
-            [
-                self.tool("python"),
-                "-m",
-                "pip",
-                "install",
-                "--quiet",
-                "--disable-pip-version-check",
-                "-r",
-                str(PROJECT_DIR / "requirements-sentry-local.txt"),
-            ],
-            check=True,
-        )
+        pip = [self.tool("python"), "-m", "pip", "install", "--quiet", "--disable-pip-version-check"]
+        subprocess.run([*pip, "-r", str(PROJECT_DIR / "requirements-sentry-local.txt")], check=True)
 
     def configure(self) -> None:
         """Write Bugsink's settings: its template for local use, then our paths and limits."""
@@ -163,16 +152,9 @@ for _limit in ("MAX_EVENTS_PER_PROJECT_PER_HOUR", "MAX_EVENTS_PER_HOUR"):
         if self.running_pid():
             return
         log = (self.data_dir / "bugsink.log").open("ab")
+        gunicorn = [self.tool("gunicorn"), "--bind", f"127.0.0.1:{self.port}", "--workers", "2"]
         server = subprocess.Popen(
-            [
-                self.tool("gunicorn"),
-                "--bind",
-                f"127.0.0.1:{self.port}",
-                "--workers",
-                "2",
-                "--no-control-socket",
-                "bugsink.wsgi",
-            ],
+            [*gunicorn, "--no-control-socket", "bugsink.wsgi"],
             env=self.environment(),
             # Not the project folder: gunicorn would load the project's gunicorn.conf.py.
             cwd=self.data_dir,
@@ -256,24 +238,25 @@ def write_dsn(env_file: Path, dsn: str) -> None:
     write_private(env_file, text)
 
 
-def remember_dsn(record: Path, env_file: Path, dsn: str) -> None:
-    """Before writing `dsn` into .env: what it replaces, unless that is `dsn` itself."""
+def replace_dsn(env_file: Path, dsn: str, record: Path) -> None:
+    """Write `dsn` into .env, remembering in `record` what it replaced (unless that was
+    `dsn` itself: a second start keeps the first one's record)."""
     replaced = read_dsn(env_file)
     if replaced != dsn:
         write_private(record, json.dumps({"written": dsn, "replaced": replaced or ""}))
+    write_dsn(env_file, dsn)
 
 
-def restore_dsn(record: Path, env_file: Path) -> str | None:
-    """Put back the DSN start replaced, if .env still holds the one it wrote; the DSN
-    taken out, or None when there was nothing of ours to take out."""
+def restore_dsn(record: Path, env_file: Path) -> bool:
+    """Put back the DSN start replaced, if .env still holds the one it wrote."""
     if not record.exists():
-        return None
+        return False
     remembered = json.loads(record.read_text())
     record.unlink()
     if read_dsn(env_file) != remembered["written"]:
-        return None  # changed since: the line is someone else's now
+        return False  # changed since: the line is someone else's now
     write_dsn(env_file, remembered["replaced"])
-    return str(remembered["written"])
+    return True
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -299,8 +282,7 @@ def main(argv: list[str] | None = None) -> None:
     login = sentry.ensure_login()
     sentry.start_server()
     dsn = sentry.ensure_project(PROJECT_NAME)
-    remember_dsn(sentry.written_dsn_file, args.env_file, dsn)
-    write_dsn(args.env_file, dsn)
+    replace_dsn(args.env_file, dsn, sentry.written_dsn_file)
     print(
         f"Local Sentry (Bugsink) runs at {sentry.url}\n"
         f"  login:      {login}\n"
