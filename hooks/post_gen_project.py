@@ -12,7 +12,12 @@ import secrets
 import shutil
 from pathlib import Path
 
-SECRET_KEY_LINE = re.compile(r"^SECRET_KEY=.*$", re.MULTILINE)
+# The .env lines that get a fresh random value: Django's signing key, and the key of
+# Sentry's user pseudonyms.
+SECRET_LINES = (
+    re.compile(r"^SECRET_KEY=.*$", re.MULTILINE),
+    re.compile(r"^SENTRY_USER_ID_KEY=.*$", re.MULTILINE),
+)
 
 # Files that only a project with Celery has (background_jobs=celery).
 CELERY_FILES = (
@@ -32,6 +37,7 @@ NINJA_FILES = ("notes/api.py", "api/fields.py")
 DRF_FILES = ("notes/serializers.py", "notes/views.py")
 EXAMPLE_RESOURCE_FILES = (
     "notes",
+    "api/auth.py",
     "api/pagination.py",
     "docs/api.md",
     "tests/notes",
@@ -66,11 +72,14 @@ def new_secret_key():
     return secrets.token_urlsafe(50)
 
 
-def env_file_from_example(example_text, secret_key):
-    """The example's settings, with the placeholder key replaced by a real one."""
-    text, count = SECRET_KEY_LINE.subn(f"SECRET_KEY={secret_key}", example_text, count=1)
-    if count != 1:
-        raise ValueError(".env.example has no SECRET_KEY= line to fill in")
+def env_file_from_example(example_text, new_secret=new_secret_key):
+    """The example's settings, with each placeholder secret replaced by a fresh one."""
+    text = example_text
+    for line in SECRET_LINES:
+        name = line.pattern.strip("^").split("=", 1)[0]
+        text, count = line.subn(lambda _: f"{name}={new_secret()}", text, count=1)
+        if count != 1:
+            raise ValueError(f".env.example has no {name}= line to fill in")
     return text
 
 
@@ -82,7 +91,7 @@ def write_env_file(project_dir):
     # Owner-only from the moment it exists: the key is never readable by others, even briefly.
     descriptor = os.open(env_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with open(descriptor, "w", encoding="utf-8") as file:
-        file.write(env_file_from_example(example, new_secret_key()))
+        file.write(env_file_from_example(example))
 
 
 def shown_path(project_dir, environ):

@@ -59,16 +59,25 @@ def test_cli_refuses_bad_answer_with_one_line_and_leaves_no_folder(tmp_path, var
     assert list(tmp_path.iterdir()) == []
 
 
-def test_env_file_gets_a_fresh_secret_key_and_keeps_the_rest():
-    example = "# comment\nSECRET_KEY=change-me\nSENTRY_DSN=\n"
+def test_env_file_gets_fresh_secrets_and_keeps_the_rest():
+    example = "# comment\nSECRET_KEY=change-me\nSENTRY_DSN=\nSENTRY_USER_ID_KEY=change-me\n"
 
-    first = post_gen.env_file_from_example(example, post_gen.new_secret_key())
-    second = post_gen.env_file_from_example(example, post_gen.new_secret_key())
+    first = post_gen.env_file_from_example(example)
+    second = post_gen.env_file_from_example(example)
 
     assert first != second
     assert "change-me" not in first
-    assert first.startswith("# comment\nSECRET_KEY=") and first.endswith("\nSENTRY_DSN=\n")
-    assert len(first.splitlines()[1].removeprefix("SECRET_KEY=")) >= 50
+    lines = first.splitlines()
+    assert lines[0] == "# comment" and lines[2] == "SENTRY_DSN="
+    secret_key = lines[1].removeprefix("SECRET_KEY=")
+    user_id_key = lines[3].removeprefix("SENTRY_USER_ID_KEY=")
+    assert len(secret_key) >= 50 and len(user_id_key) >= 50
+    assert secret_key != user_id_key
+
+
+def test_env_file_refuses_an_example_without_a_secret_line():
+    with pytest.raises(ValueError, match="SENTRY_USER_ID_KEY"):
+        post_gen.env_file_from_example("SECRET_KEY=change-me\n")
 
 
 @pytest.mark.parametrize("database, mentions_database_url", [("sqlite", False), ("postgresql", True)])

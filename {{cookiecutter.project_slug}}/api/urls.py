@@ -8,12 +8,16 @@ from django.urls import include, path
 {%- if cookiecutter.api_framework == "ninja" %}
 from ninja import NinjaAPI
 
+from api.auth import signed_in
 from notes.api import router as notes_router
 
-# One NinjaAPI, a Router per resource (docs/api.md). Its docs page is Swagger UI from
-# django-ninja's own static files, no CDN.
+# One NinjaAPI, a Router per resource (docs/api.md). Every operation needs a signed-in
+# caller unless it says auth=None. Its docs page is Swagger UI from django-ninja's own
+# static files, no CDN.
 api = NinjaAPI(
     title=settings.PROJECT_NAME,
+    description=settings.API_DESCRIPTION,
+    auth=signed_in,
     urls_namespace="api",
     openapi_url="/openapi.json" if settings.API_DOCS_ENABLED else None,
     docs_url="/docs/",
@@ -27,7 +31,7 @@ from notes.views import NoteViewSet
 
 # One router for every viewset: register the next resource here (docs/api.md).
 router = SimpleRouter(use_regex_path=False)
-router.register("notes", NoteViewSet)
+router.register("notes", NoteViewSet, basename="note")
 {%- endif %}
 
 urlpatterns = [

@@ -1,4 +1,5 @@
-"""The database connection, from DATABASE_URL: read once, checked, never echoing a password."""
+"""The database and the cache, from DATABASE_URL and CACHE_URL: read once, checked, never
+echoing a password."""
 
 from typing import Any
 
@@ -9,6 +10,8 @@ from core.env import env, mask_url_passwords
 
 PROJECT_SLUG = "{{ cookiecutter.project_slug }}"
 EXAMPLE_URL = f"postgres://{PROJECT_SLUG}:password@127.0.0.1:5432/{PROJECT_SLUG}"
+# A table in the project's database, made by `manage.py createcachetable`.
+DATABASE_CACHE_URL = "dbcache://django_cache"
 
 
 def database_from_environment(default: str = "") -> dict[str, Any]:
@@ -31,3 +34,16 @@ def database_from_environment(default: str = "") -> dict[str, Any]:
         "CONN_MAX_AGE": env.int("CONN_MAX_AGE", default=60),
         "CONN_HEALTH_CHECKS": True,
     }
+
+
+def cache_from_environment(default: str = "") -> dict[str, Any]:
+    """Django's CACHES["default"] for CACHE_URL (or `default`, else the database's table)."""
+    url = env.str("CACHE_URL", default="") or default or DATABASE_CACHE_URL
+    scheme = url.partition("://")[0]
+    if "://" not in url or scheme not in ("dbcache", "redis", "rediss"):
+        raise ImproperlyConfigured(
+            f"CACHE_URL={mask_url_passwords(url)!r} is not a cache this project can share "
+            f"between its workers. Fix it, for example: CACHE_URL=redis://127.0.0.1:6379/1 "
+            f"(or unset, for a table in the database)"
+        )
+    return dict(environ.Env.cache_url_config(url))

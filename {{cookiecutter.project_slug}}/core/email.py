@@ -57,3 +57,19 @@ def read_timeout() -> float:
     if not math.isfinite(timeout) or timeout <= 0:
         raise bad_value("EMAIL_TIMEOUT", raw, "must be a number of seconds above 0", "10")
     return timeout
+
+
+def frontend_url_from_environment(default: str = "") -> str:
+    """FRONTEND_URL, the origin (and path) of the pages a mailed link opens: the address
+    verification and password reset pages of the frontend (docs/auth.md)."""
+    url = env.str("FRONTEND_URL", default="").strip() or default
+    example = "https://app.example.com"
+    if not url:
+        raise ImproperlyConfigured(
+            "FRONTEND_URL is not set, and a deployed server cannot mail a working link "
+            f"without it. Fix it, for example: FRONTEND_URL={example}"
+        )
+    parts = urllib.parse.urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.query or parts.fragment:
+        raise bad_value("FRONTEND_URL", url, "is not an http(s) address without ?query or #fragment", example)
+    return url.rstrip("/")

@@ -1,12 +1,15 @@
 """The example resource: notes at /api/notes/, to grow from (docs/api.md).
 
-Anyone may read; writing needs a signed-in user, through Django's session and its CSRF
-token (REST framework's SessionAuthentication checks both, REST_FRAMEWORK in settings).
-What a client gets wrong is an answer with a JSON body: 400 for invalid input, 403
-without a session or the CSRF token, 404 for a note that does not exist.
+Each note belongs to the user who wrote it, and every operation sees only the caller's
+own: another user's note is a 404, exactly like one that does not exist, so an id
+reveals nothing. Callers sign in by session token or session cookie (api/auth.py,
+REST_FRAMEWORK in settings). What a client gets wrong is an answer with a JSON body: 400
+for invalid input, 401 when not signed in, 403 for a browser's write without its CSRF
+token, 404 for a note it cannot see.
 """
 
-from rest_framework import viewsets
+from django.db.models import QuerySet
+from rest_framework import serializers, viewsets
 from rest_framework.filters import OrderingFilter
 
 from notes.models import Note
@@ -14,7 +17,6 @@ from notes.serializers import NoteSerializer
 
 
 class NoteViewSet(viewsets.ModelViewSet[Note]):
-    queryset = Note.objects.all()
     serializer_class = NoteSerializer
     # /api/notes/{id}/ takes whole numbers only: anything else is a 404 from the router.
     lookup_value_converter = "int"
@@ -22,3 +24,10 @@ class NoteViewSet(viewsets.ModelViewSet[Note]):
     filter_backends = [OrderingFilter]
     ordering_fields = ["created_at", "title"]
     ordering = ["-created_at", "-id"]
+
+    def get_queryset(self) -> QuerySet[Note]:
+        # The caller's notes: where every operation starts, so none reaches another's.
+        return Note.objects.filter(author=self.request.user)
+
+    def perform_create(self, serializer: serializers.BaseSerializer[Note]) -> None:
+        serializer.save(author=self.request.user)

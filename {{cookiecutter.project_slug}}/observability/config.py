@@ -17,6 +17,7 @@ DEFAULT_TRACES_SAMPLE_RATE = "{{ cookiecutter.sentry_traces_sample_rate | trim }
 DEFAULT_PROFILE_SESSION_SAMPLE_RATE = "{{ cookiecutter.sentry_profile_session_sample_rate | trim }}"
 DEFAULT_LOG_EVENT_LEVEL = "{{ cookiecutter.sentry_log_event_level }}"
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+MIN_USER_ID_KEY_LENGTH = 32
 
 
 @dataclass(frozen=True)
@@ -30,6 +31,7 @@ class SentryConfig:
     log_event_level: int
     logs_level: int | None
     allowlists: Allowlists
+    user_id_key: str
 
 
 def read_sample_rate(variable: str, default: str, example: str) -> float:
@@ -61,15 +63,29 @@ def read_log_event_level() -> int:
     return level
 
 
+def read_user_id_key(dsn: str, send_personal_data: bool) -> str:
+    """The key of the signed-in user's pseudonym (observability/user_id.py): needed while
+    Sentry is on without personal data, and long enough that it cannot be guessed."""
+    key = env.str("SENTRY_USER_ID_KEY", default="").strip()
+    example = '$(python -c "import secrets; print(secrets.token_urlsafe(32))")'
+    if key and len(key) < MIN_USER_ID_KEY_LENGTH:
+        raise bad_value("SENTRY_USER_ID_KEY", "[Filtered]", f"is shorter than {MIN_USER_ID_KEY_LENGTH} characters", example)
+    if dsn and not send_personal_data and not key:
+        raise bad_value("SENTRY_USER_ID_KEY", "", "must be set while SENTRY_DSN is", example)
+    return key
+
+
 def read_config(environment: str) -> SentryConfig:
     """`environment` is the settings module's name, reported unless SENTRY_ENVIRONMENT
     says otherwise."""
+    dsn = env.str("SENTRY_DSN", default="").strip()
+    send_personal_data = read_bool("SENTRY_SEND_PERSONAL_DATA")
     return SentryConfig(
-        dsn=env.str("SENTRY_DSN", default="").strip(),
+        dsn=dsn,
         environment=env.str("SENTRY_ENVIRONMENT", default="") or environment,
         # None lets the SDK find a release itself (SENTRY_RELEASE, then the git commit).
         release=env.str("SENTRY_RELEASE", default="") or None,
-        send_personal_data=read_bool("SENTRY_SEND_PERSONAL_DATA"),
+        send_personal_data=send_personal_data,
         traces_sample_rate=read_sample_rate(
             "SENTRY_TRACES_SAMPLE_RATE", DEFAULT_TRACES_SAMPLE_RATE, "0.1 (traces 10% of requests)"
         ),
@@ -81,4 +97,5 @@ def read_config(environment: str) -> SentryConfig:
         log_event_level=read_log_event_level(),
         logs_level=read_log_level("SENTRY_LOGS_LEVEL", ""),
         allowlists=allowlists_from_environment(),
+        user_id_key=read_user_id_key(dsn, send_personal_data),
     )

@@ -1,5 +1,5 @@
-"""Fixtures shared by the suite: Sentry with a capturing transport, and a way to run
-the project in a fresh process under any settings module."""
+"""Fixtures shared by the suite: Sentry with a capturing transport, users who can sign
+in, and a way to run the project in a fresh process under any settings module."""
 
 import os
 {%- if cookiecutter.background_jobs == "celery" %}
@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 import sentry_sdk
+from allauth.account.models import EmailAddress
+from django.contrib.auth import get_user_model
 from django.core.handlers.wsgi import WSGIHandler
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
@@ -24,12 +26,17 @@ PROJECT_DIR = Path(__file__).resolve().parent.parent
 
 # A well-formed DSN that is never contacted: CapturingTransport keeps everything.
 TEST_DSN = "https://public-key@sentry.invalid/42"
+# The key of Sentry's user pseudonyms while the tests run Sentry (observability/user_id.py).
+TEST_USER_ID_KEY = "test-user-id-key-0123456789abcdefghijklmnopqrstuvwxyz"
+# Every test user's password: long and uncommon enough for Django's validators.
+PASSWORD = "correct horse battery staple 42"
 
 # What a deployed server must be given; placeholders, long enough for check --deploy.
 DEPLOYED_ENVIRONMENT = {
     "SECRET_KEY": "placeholder-secret-key-for-tests-0123456789-abcdefghijklmnopqrstuvwxyz",
     "ALLOWED_HOSTS": "testserver,localhost",
     "EMAIL_URL": "dummymail://",  # sends nothing
+    "FRONTEND_URL": "https://app.example.com",
 {%- if cookiecutter.background_jobs == "celery" %}
     "CELERY_BROKER_URL": "redis://127.0.0.1:6379/0",  # never contacted by these tests
 {%- endif %}
@@ -95,7 +102,12 @@ def start_sentry(monkeypatch):
     given environment variables, and return the transport that captures what it sends."""
 
     def start(environment="test", **variables):
-        variables = {"SENTRY_DSN": TEST_DSN, "SENTRY_TRACES_SAMPLE_RATE": "0", **variables}
+        variables = {
+            "SENTRY_DSN": TEST_DSN,
+            "SENTRY_USER_ID_KEY": TEST_USER_ID_KEY,
+            "SENTRY_TRACES_SAMPLE_RATE": "0",
+            **variables,
+        }
         for name, value in variables.items():
             monkeypatch.setenv(name, value)
         transport = CapturingTransport()
@@ -105,6 +117,36 @@ def start_sentry(monkeypatch):
     yield start
     sentry_sdk.get_client().close()
     sentry_sdk.get_global_scope().set_client(None)
+
+
+@pytest.fixture
+def make_user(db):
+    """make_user(email) gives a user who can sign in: the address verified, as after
+    following the mailed link, and the password PASSWORD."""
+
+    def make(email="ada@example.com", password=PASSWORD, **fields):
+        user = get_user_model().objects.create_user(email=email, password=password, **fields)
+        EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
+        return user
+
+    return make
+
+
+@pytest.fixture
+def session_token(client):
+    """session_token(email) signs in as allauth's app client does and gives the token to
+    send in X-Session-Token (docs/auth.md)."""
+
+    def sign_in(email, password=PASSWORD):
+        response = client.post(
+            "/_allauth/app/v1/auth/login",
+            {"email": email, "password": password},
+            content_type="application/json",
+        )
+        assert response.status_code == 200, response.content
+        return response.json()["meta"]["session_token"]
+
+    return sign_in
 
 
 class WsgiClient:

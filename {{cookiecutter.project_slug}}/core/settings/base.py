@@ -9,11 +9,14 @@ from typing import Any
 
 {% if cookiecutter.background_jobs == "celery" -%}
 from celery.schedules import crontab
+{% endif -%}
+from corsheaders.defaults import default_headers
 
+{% if cookiecutter.background_jobs == "celery" -%}
 from core.celery import broker_url_from_environment
 {% endif -%}
-from core.database import database_from_environment
-from core.email import CONSOLE_URL, email_from_environment
+from core.database import cache_from_environment, database_from_environment
+from core.email import CONSOLE_URL, email_from_environment, frontend_url_from_environment
 from core.env import BASE_DIR, env, read_bool
 
 PROJECT_NAME = "{{ cookiecutter.__project_name_literal }}"  # noqa: E501 (kept as typed)
@@ -36,6 +39,11 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "corsheaders",
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
+    "allauth.headless",
 {%- if cookiecutter.api_framework == "ninja" %}
     "ninja",  # its docs page's templates and static files
 {%- elif cookiecutter.api_framework == "drf" %}
@@ -43,6 +51,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",  # the docs page's static files
 {%- endif %}
+    "users",
     "ops",
 {%- if cookiecutter.api_framework != "none" %}
     "notes",
@@ -54,12 +63,17 @@ MIDDLEWARE = [
     # First, so every later middleware's log lines and Sentry events carry the id.
     "observability.request_id.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Before anything that can answer, so every answer to an allowed origin says so.
+    "corsheaders.middleware.CorsMiddleware",
     # Only a cookie that could hold a session key reaches Django's (edge/session_cookie.py).
     "edge.session_cookie.SessionCookieMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+    # Once the caller is known: Sentry's pseudonymous user (observability/user_id.py).
+    "observability.user_id.SentryUserMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -95,13 +109,65 @@ DATABASES = {"default": database_from_environment(default=f"sqlite:///{BASE_DIR 
 # https://docs.djangoproject.com/en/5.2/ref/settings/#default-auto-field
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# https://docs.djangoproject.com/en/5.2/ref/settings/#auth-password-validators
+# https://docs.djangoproject.com/en/5.2/topics/auth/customizing/#substituting-a-custom-user-model
+AUTH_USER_MODEL = "users.User"
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",  # the admin's login
+    "allauth.account.auth_backends.AuthenticationBackend",  # the accounts API's
+]
+
+# https://docs.djangoproject.com/en/5.2/topics/auth/passwords/
+# Argon2 hashes new passwords; the others still check passwords hashed before a change.
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# https://docs.allauth.org/en/latest/headless/configuration.html
+# Accounts as an API at /_allauth/ (docs/auth.md), for a browser (session cookie and CSRF
+# token) and for an app (a session token in X-Session-Token); no pages of allauth's own.
+HEADLESS_ONLY = True
+HEADLESS_CLIENTS = ("browser", "app")
+# The frontend that shows the pages a mailed link opens: the key is the link's last segment.
+FRONTEND_URL = frontend_url_from_environment(default="http://localhost:3000")
+HEADLESS_FRONTEND_URLS = {
+    "account_confirm_email": FRONTEND_URL + "/account/verify-email/{key}",
+    "account_reset_password": FRONTEND_URL + "/account/password/reset",
+    "account_reset_password_from_key": FRONTEND_URL + "/account/password/reset/key/{key}",
+    "account_signup": FRONTEND_URL + "/account/signup",
+}
+# https://docs.allauth.org/en/latest/account/configuration.html
+# Sign in by email and password; nobody signs in before following the mailed link.
+ACCOUNT_USER_MODEL_USERNAME_FIELD = None
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*"]
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = False
+# allauth's own rate limits (login, failed logins, sign-up, password reset, the second
+# factor) hold: they count in the cache below, which every worker shares.
+# Behind a load balancer, the clients' addresses are in X-Forwarded-For: how many proxies
+# append to it (docs/deploy.md). 0 takes the connection's address.
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("ALLAUTH_TRUSTED_PROXY_COUNT", default=0)
+# https://docs.allauth.org/en/latest/mfa/configuration.html
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = PROJECT_NAME
+
+# https://github.com/adamchainz/django-cors-headers#configuration
+# Origins (https://app.example.com) of a frontend served elsewhere that may call the API;
+# none by default, so only pages of this origin can. Browser clients send cookies, app
+# clients X-Session-Token; CSRF_TRUSTED_ORIGINS lets the browser client's writes through.
+CORS_ALLOWED_ORIGINS = env.list("CORS_ALLOWED_ORIGINS", default=[])
+CORS_ALLOW_CREDENTIALS = True
+CORS_ALLOW_HEADERS = (*default_headers, "x-session-token")
+CSRF_TRUSTED_ORIGINS = CORS_ALLOWED_ORIGINS
 
 # https://docs.djangoproject.com/en/5.2/topics/i18n/
 LANGUAGE_CODE = "en-us"
@@ -148,18 +214,26 @@ LOGGING: dict[str, Any] = {
     "loggers": {"django": {"level": "INFO"}},
 }
 
-{%- if cookiecutter.api_framework != "none" %}
-# The API's OpenAPI schema (/api/openapi.json) and docs page (/api/docs/); production
-# turns them off unless asked for (docs/api.md says why).
+# The API's OpenAPI schema and docs page{% if cookiecutter.api_framework != "none" %} (/api/openapi.json, /api/docs/){% endif %}, and those of the
+# accounts API (/_allauth/openapi.json, .html); production turns them off unless asked
+# for (docs/api.md says why).
 API_DOCS_ENABLED = True
-{%- endif %}
+HEADLESS_SERVE_SPECIFICATION = API_DOCS_ENABLED
+API_DESCRIPTION = (
+    "Sign up, sign in and get a session token with the accounts API: "
+    "[its docs](/_allauth/openapi.html), [its schema](/_allauth/openapi.json) (docs/auth.md)."
+)
 {%- if cookiecutter.api_framework == "drf" %}
 
 # https://www.django-rest-framework.org/api-guide/settings/
 REST_FRAMEWORK = {
-    # Django's session for browser clients, which also checks the CSRF token of writes.
-    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
+    # allauth's session token for apps, Django's session (with the CSRF token of writes)
+    # for browsers (api/auth.py); every view needs a signed-in caller unless it says not.
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "api.auth.SessionTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     # ?page= and ?page_size= (up to 100), 20 a page unless asked (api/pagination.py).
     "DEFAULT_PAGINATION_CLASS": "api.pagination.Pages",
     # JSON answers only: the docs page (/api/docs/) is where people try the API.
@@ -171,6 +245,7 @@ REST_FRAMEWORK = {
 # https://drf-spectacular.readthedocs.io/en/latest/settings.html
 SPECTACULAR_SETTINGS = {
     "TITLE": PROJECT_NAME,
+    "DESCRIPTION": API_DESCRIPTION,
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     # The docs page's scripts and styles from this server's static files, not a CDN.
@@ -232,4 +307,16 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, Any]] = {
         "schedule": crontab(hour=3, minute=0),
     },
 }
+{%- endif %}
+
+# https://docs.djangoproject.com/en/5.2/topics/cache/
+{%- if cookiecutter.background_jobs == "celery" %}
+# Redis, which Celery already needs (CACHE_URL can name another): a cache every worker
+# shares, so a rate limit counts each client once, not once per worker.
+CACHES = {"default": cache_from_environment(default=CELERY_BROKER_URL)}
+{%- else %}
+# A table in the database (created by `manage.py createcachetable`): a cache every worker
+# shares, so a rate limit counts each client once, not once per worker. CACHE_URL
+# (redis://...) can name another.
+CACHES = {"default": cache_from_environment()}
 {%- endif %}

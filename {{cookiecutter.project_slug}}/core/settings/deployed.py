@@ -12,7 +12,7 @@ from django.core.exceptions import ImproperlyConfigured
 {% if cookiecutter.background_jobs == "celery" -%}
 from core.celery import EXAMPLE_BROKER_URL
 {% endif -%}
-from core.email import email_from_environment
+from core.email import email_from_environment, frontend_url_from_environment
 from core.env import env
 
 from .base import *  # noqa: F403
@@ -45,6 +45,8 @@ ALLOWED_HOSTS = _required(
 # https://docs.djangoproject.com/en/5.2/topics/email/
 # A deployed server's mail must reach people: no EMAIL_URL, no start.
 vars().update(email_from_environment())
+# Mailed links (address verification, password reset) must open the real frontend.
+FRONTEND_URL = frontend_url_from_environment()
 
 {%- if cookiecutter.background_jobs == "celery" %}
 
