@@ -10,7 +10,7 @@ from core.env import env, mask_url_passwords
 
 PROJECT_SLUG = "{{ cookiecutter.project_slug }}"
 EXAMPLE_URL = f"postgres://{PROJECT_SLUG}:password@127.0.0.1:5432/{PROJECT_SLUG}"
-# A table in the project's database, made by `manage.py createcachetable`.
+# A table in the project's database, made by `migrate` (users/migrations/0002_cache_table.py).
 DATABASE_CACHE_URL = "dbcache://django_cache"
 
 

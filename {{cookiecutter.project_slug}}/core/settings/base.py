@@ -315,8 +315,8 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, Any]] = {
 # shares, so a rate limit counts each client once, not once per worker.
 CACHES = {"default": cache_from_environment(default=CELERY_BROKER_URL)}
 {%- else %}
-# A table in the database (created by `manage.py createcachetable`): a cache every worker
-# shares, so a rate limit counts each client once, not once per worker. CACHE_URL
+# A table in the database (users/migrations/0002_cache_table.py makes it): a cache every
+# worker shares, so a rate limit counts each client once, not once per worker. CACHE_URL
 # (redis://...) can name another.
 CACHES = {"default": cache_from_environment()}
 {%- endif %}
