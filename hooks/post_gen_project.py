@@ -38,6 +38,7 @@ DRF_FILES = ("notes/serializers.py", "notes/views.py")
 EXAMPLE_RESOURCE_FILES = (
     "notes",
     "api/auth.py",
+    "users/templates",
     "api/pagination.py",
     "docs/api.md",
     "tests/notes",

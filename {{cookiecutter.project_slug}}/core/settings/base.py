@@ -219,6 +219,10 @@ LOGGING: dict[str, Any] = {
 # for (docs/api.md says why).
 API_DOCS_ENABLED = True
 HEADLESS_SERVE_SPECIFICATION = API_DOCS_ENABLED
+{%- if cookiecutter.api_framework != "none" %}
+# The accounts API's page in the same Swagger UI as the API's, from static files, no CDN.
+HEADLESS_SPECIFICATION_TEMPLATE_NAME = "users/accounts_api_docs.html"
+{%- endif %}
 API_DESCRIPTION = (
     "Sign up, sign in and get a session token with the accounts API: "
     "[its docs](/_allauth/openapi.html), [its schema](/_allauth/openapi.json) (docs/auth.md)."
