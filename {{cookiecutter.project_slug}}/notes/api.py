@@ -15,6 +15,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Field, ModelSchema, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
+from api.auth import caller
 from api.fields import StorableText
 from api.pagination import Pages
 from notes.models import Note
@@ -37,7 +38,7 @@ class NoteOut(ModelSchema):
 
 def own_notes(request: HttpRequest) -> QuerySet[Note]:
     """The caller's notes: where every operation starts, so none reaches another's."""
-    return Note.objects.filter(author=request.auth)
+    return Note.objects.filter(author=caller(request))
 
 
 @router.get("/", response=list[NoteOut])
@@ -50,7 +51,7 @@ def list_notes(
 
 @router.post("/", response={201: NoteOut})
 def create_note(request: HttpRequest, payload: NoteIn) -> Status[Note]:
-    return Status(201, Note.objects.create(author=request.auth, **payload.dict()))
+    return Status(201, Note.objects.create(author=caller(request), **payload.dict()))
 
 
 @router.get("/{note_id}/", response=NoteOut)

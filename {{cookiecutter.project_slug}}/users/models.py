@@ -8,41 +8,35 @@ user), both here and in the database.
 
 from typing import Any, ClassVar
 
-from django.contrib.auth.models import AbstractUser, UserManager
+from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
 from django.db.models.functions import Lower
 
 
-class EmailUserManager(UserManager["User"]):
-    """Django's manager, with the email address where it expects a username."""
+class EmailUserManager(BaseUserManager["User"]):
+    """Users by email, as Django's documentation writes a custom user's manager; what
+    createsuperuser and the admin call."""
+
+    # Data migrations that create users get this manager too.
+    use_in_migrations = True
 
     def get_by_natural_key(self, username: str | None) -> "User":
         return self.get(email__iexact=username)
 
-    def _create_user(  # type: ignore[override]
-        self, email: str, password: str | None, **extra_fields: Any
-    ) -> "User":
-        # Django's createsuperuser and create_user call this with the USERNAME_FIELD.
+    def create_user(self, email: str, password: str | None = None, **extra_fields: Any) -> "User":
+        if not email:
+            raise ValueError("A user needs an email address.")
         user = self.model(email=self.normalize_email(email), **extra_fields)
         user.set_password(password)
         user.save(using=self._db)
         return user
 
-    def create_user(  # type: ignore[override]
-        self, email: str, password: str | None = None, **extra_fields: Any
-    ) -> "User":
-        extra_fields.setdefault("is_staff", False)
-        extra_fields.setdefault("is_superuser", False)
-        return self._create_user(email, password, **extra_fields)
-
-    def create_superuser(  # type: ignore[override]
-        self, email: str, password: str | None = None, **extra_fields: Any
-    ) -> "User":
+    def create_superuser(self, email: str, password: str | None = None, **extra_fields: Any) -> "User":
         extra_fields.setdefault("is_staff", True)
         extra_fields.setdefault("is_superuser", True)
         if not extra_fields["is_staff"] or not extra_fields["is_superuser"]:
             raise ValueError("A superuser must have is_staff=True and is_superuser=True.")
-        return self._create_user(email, password, **extra_fields)
+        return self.create_user(email, password, **extra_fields)
 
 
 class User(AbstractUser):
