@@ -1,11 +1,14 @@
 """Outgoing email from EMAIL_URL: the console in development, an SMTP server when set,
-a refusal when a deployed server has none, and its password never in a Sentry event."""
+a refusal when a deployed server has none, and its password never in a Sentry event;
+and FRONTEND_URL, where the mailed links lead."""
 
 import json
 
 import pytest
 import sentry_sdk
+from django.core.exceptions import ImproperlyConfigured
 
+from core.email import frontend_url_from_environment
 from tests.conftest import DEPLOYED_ENVIRONMENT, run_django, run_project
 
 SHOW_EMAIL_SETTINGS = """
@@ -97,3 +100,22 @@ def test_the_email_password_never_reaches_sentry(start_sentry):
     [event] = transport.events
     assert "planted-mail-password" not in json.dumps(event)
     assert "refused by smtp.example.com" in event["message"]
+
+
+def test_the_frontend_url_is_read_without_its_trailing_slash(monkeypatch):
+    monkeypatch.setenv("FRONTEND_URL", "https://app.example.com/portal/")
+
+    assert frontend_url_from_environment() == "https://app.example.com/portal"
+
+
+@pytest.mark.parametrize(
+    "url", ["app.example.com", "ftp://app.example.com", "https://", "https://app.example.com/?next=/"]
+)
+def test_a_frontend_url_that_links_cannot_start_with_is_refused_in_one_line(monkeypatch, url):
+    monkeypatch.setenv("FRONTEND_URL", url)
+
+    with pytest.raises(ImproperlyConfigured) as error:
+        frontend_url_from_environment(default="http://localhost:3000")
+
+    assert str(error.value).startswith(f"FRONTEND_URL={url!r} is not an http(s) address")
+    assert str(error.value).endswith("Fix it, for example: FRONTEND_URL=https://app.example.com")

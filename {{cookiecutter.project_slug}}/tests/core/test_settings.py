@@ -1,15 +1,38 @@
 """Start-up under each settings module: what must be given, and what may be missing."""
 
+import json
 import os
 import shutil
 
 import pytest
 
-from tests.conftest import DEPLOYED_ENVIRONMENT, PROJECT_DIR, run_project
+from tests.conftest import DEPLOYED_ENVIRONMENT, PROJECT_DIR, run_django, run_project
+
+# A preflight request from each origin, asking to send the session token, under the
+# development settings: what the browser is told, and whom the CSRF check trusts.
+ASK_FROM_TWO_ORIGINS = """
+import json
+from django.conf import settings
+from django.test import Client
+answers = {}
+for origin in ("https://app.example.com", "https://evil.example.net"):
+    response = Client().options(
+        "/_allauth/app/v1/auth/session",
+        headers={"Origin": origin, "Access-Control-Request-Method": "GET",
+                 "Access-Control-Request-Headers": "x-session-token"},
+    )
+    answers[origin] = {name: response.headers.get(name) for name in
+                       ("Access-Control-Allow-Origin", "Access-Control-Allow-Headers")}
+print(json.dumps({"answers": answers, "csrf_trusted": settings.CSRF_TRUSTED_ORIGINS}))
+"""
+HASH_A_PASSWORD = """
+from django.contrib.auth.hashers import make_password
+print(make_password("correct horse battery staple 42").split("$")[0])
+"""
 
 
 @pytest.mark.parametrize("settings_module", ["staging", "production"])
-@pytest.mark.parametrize("variable", ["SECRET_KEY", "ALLOWED_HOSTS", "EMAIL_URL"{% if cookiecutter.background_jobs == "celery" %}, "CELERY_BROKER_URL"{% endif %}])
+@pytest.mark.parametrize("variable", ["SECRET_KEY", "ALLOWED_HOSTS", "EMAIL_URL", "FRONTEND_URL"{% if cookiecutter.background_jobs == "celery" %}, "CELERY_BROKER_URL"{% endif %}])
 def test_deployed_settings_refuse_to_start_without(variable, settings_module):
     # Set to empty, not removed: an empty variable also hides any value in .env.
     variables = {**DEPLOYED_ENVIRONMENT, variable: ""}
@@ -74,3 +97,27 @@ def test_development_prints_each_log_line_once():
     assert result.returncode == 0, result.stderr
     assert printed.count("a line of Django's own") == 1
     assert printed.count("a line of the project's") == 1
+
+
+def test_a_listed_frontend_origin_may_send_the_session_token_and_others_get_no_answer():
+    result = json.loads(
+        run_django(ASK_FROM_TWO_ORIGINS, "development", CORS_ALLOWED_ORIGINS="https://app.example.com")
+    )
+
+    answers = result["answers"]
+    listed, other = answers["https://app.example.com"], answers["https://evil.example.net"]
+    assert listed["Access-Control-Allow-Origin"] == "https://app.example.com"
+    assert "x-session-token" in listed["Access-Control-Allow-Headers"]
+    assert other == {"Access-Control-Allow-Origin": None, "Access-Control-Allow-Headers": None}
+    assert result["csrf_trusted"] == ["https://app.example.com"]
+
+
+def test_no_other_origin_is_allowed_by_default():
+    result = json.loads(run_django(ASK_FROM_TWO_ORIGINS, "development", CORS_ALLOWED_ORIGINS=""))
+
+    assert all(answer["Access-Control-Allow-Origin"] is None for answer in result["answers"].values())
+    assert result["csrf_trusted"] == []
+
+
+def test_passwords_are_hashed_with_argon2_outside_the_tests():
+    assert run_django(HASH_A_PASSWORD, "development") == "argon2"
