@@ -54,7 +54,9 @@ def test_a_cache_that_workers_would_not_share_is_refused_in_one_line_without_its
 
 
 def test_with_celery_the_cache_is_the_brokers_redis():
-    backend = run_django(SHOW_CACHE, "development", CELERY_BROKER_URL="redis://127.0.0.1:6379/0", CACHE_URL="")
+    broker = "redis://127.0.0.1:6379/0"
+
+    backend = run_django(SHOW_CACHE, "development", CELERY_BROKER_URL=broker, CACHE_URL="")
 
     assert backend == "django.core.cache.backends.redis.RedisCache"
 {%- endif %}

@@ -8,6 +8,7 @@ import pytest
 
 from tests.conftest import DEPLOYED_ENVIRONMENT, PROJECT_DIR, run_django, run_project
 
+REQUIRED_WHEN_DEPLOYED = ["SECRET_KEY", "ALLOWED_HOSTS", "EMAIL_URL", "FRONTEND_URL"{% if cookiecutter.background_jobs == "celery" %}, "CELERY_BROKER_URL"{% endif %}]
 # A preflight request from each origin, asking to send the session token, under the
 # development settings: what the browser is told, and whom the CSRF check trusts.
 ASK_FROM_TWO_ORIGINS = """
@@ -32,7 +33,7 @@ print(make_password("correct horse battery staple 42").split("$")[0])
 
 
 @pytest.mark.parametrize("settings_module", ["staging", "production"])
-@pytest.mark.parametrize("variable", ["SECRET_KEY", "ALLOWED_HOSTS", "EMAIL_URL", "FRONTEND_URL"{% if cookiecutter.background_jobs == "celery" %}, "CELERY_BROKER_URL"{% endif %}])
+@pytest.mark.parametrize("variable", REQUIRED_WHEN_DEPLOYED)
 def test_deployed_settings_refuse_to_start_without(variable, settings_module):
     # Set to empty, not removed: an empty variable also hides any value in .env.
     variables = {**DEPLOYED_ENVIRONMENT, variable: ""}
