@@ -16,6 +16,8 @@ DOCUMENTED = {
     "sentry_sdk.set_context",
     "sentry_sdk.set_extra",
     "sentry_sdk.set_user",
+    # Scope attributes, which streamed spans and Sentry Logs carry (enriching-events/attributes).
+    "sentry_sdk.set_attribute",
     "sentry_sdk.new_scope",
     "sentry_sdk.isolation_scope",
     "sentry_sdk.get_client",
