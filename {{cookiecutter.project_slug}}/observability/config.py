@@ -66,10 +66,12 @@ def read_log_event_level() -> int:
 def read_user_id_key(dsn: str, send_personal_data: bool) -> str:
     """The key of the signed-in user's pseudonym (observability/user_id.py): needed while
     Sentry is on without personal data, and long enough that it cannot be guessed."""
-    key = env.str("SENTRY_USER_ID_KEY", default="").strip()
+    key: str = env.str("SENTRY_USER_ID_KEY", default="").strip()
     example = '$(python -c "import secrets; print(secrets.token_urlsafe(32))")'
     if key and len(key) < MIN_USER_ID_KEY_LENGTH:
-        raise bad_value("SENTRY_USER_ID_KEY", "[Filtered]", f"is shorter than {MIN_USER_ID_KEY_LENGTH} characters", example)
+        # The key itself stays out of the error: logs and CI output keep it.
+        too_short = f"is shorter than {MIN_USER_ID_KEY_LENGTH} characters"
+        raise bad_value("SENTRY_USER_ID_KEY", "[Filtered]", too_short, example)
     if dsn and not send_personal_data and not key:
         raise bad_value("SENTRY_USER_ID_KEY", "", "must be set while SENTRY_DSN is", example)
     return key

@@ -18,7 +18,7 @@ import hmac
 from collections.abc import Callable
 
 import sentry_sdk
-from allauth.headless import app_settings as headless_settings
+from allauth.headless import app_settings as headless_settings  # type: ignore[import-untyped,unused-ignore]
 from django.contrib.auth import SESSION_KEY
 from django.core.exceptions import MiddlewareNotUsed
 from django.http import HttpRequest, HttpResponse
@@ -26,7 +26,7 @@ from django.http import HttpRequest, HttpResponse
 from observability.config import read_config
 
 # Where allauth's app client sends its session token (docs/auth.md).
-SESSION_TOKEN_HEADER = "X-Session-Token"
+SESSION_TOKEN_HEADER = "X-Session-Token"  # noqa: S105 (a header's name, not a secret)
 
 
 def pseudonym(key: str, user_pk: object) -> str:
