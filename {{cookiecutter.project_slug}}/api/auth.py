@@ -35,10 +35,14 @@ class SignedInSession(SessionAuth):
 signed_in = [SessionToken(), SignedInSession()]
 {%- else %}
 
+from typing import TYPE_CHECKING
+
 from allauth.headless.contrib.rest_framework.authentication import XSessionTokenAuthentication
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
-from drf_spectacular.openapi import AutoSchema
 from rest_framework.request import Request
+
+if TYPE_CHECKING:  # drf_spectacular.openapi imports REST framework's views, which import this module
+    from drf_spectacular.openapi import AutoSchema
 
 
 class SessionTokenAuthentication(XSessionTokenAuthentication):
@@ -55,6 +59,6 @@ class SessionTokenScheme(OpenApiAuthenticationExtension):  # type: ignore[no-unt
     target_class = SessionTokenAuthentication
     name = "sessionToken"
 
-    def get_security_definition(self, auto_schema: AutoSchema) -> dict[str, str]:
+    def get_security_definition(self, auto_schema: "AutoSchema") -> dict[str, str]:
         return {"type": "apiKey", "in": "header", "name": "X-Session-Token"}
 {%- endif %}
