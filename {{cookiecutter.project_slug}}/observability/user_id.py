@@ -18,7 +18,7 @@ import hmac
 from collections.abc import Callable
 
 import sentry_sdk
-from allauth.headless import app_settings as headless_settings  # type: ignore[import-untyped,unused-ignore]
+from allauth.headless import app_settings as headless_settings
 from django.contrib.auth import SESSION_KEY
 from django.core.exceptions import MiddlewareNotUsed
 from django.http import HttpRequest, HttpResponse
