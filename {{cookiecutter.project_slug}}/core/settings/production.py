@@ -10,11 +10,10 @@ ENVIRONMENT = "production"
 # Off unless asked for: anyone on the internet could call it and use up the error
 # quota of the Sentry plan (docs/sentry.md).
 SENTRY_DEBUG_ROUTE_ENABLED = read_bool("SENTRY_DEBUG_ROUTE_ENABLED", default=False)
-{%- if cookiecutter.api_framework != "none" %}
 
-# Off unless asked for: the schema maps every route and parameter for whoever probes
-# the service (docs/api.md).
+# Off unless asked for: the schemas map every route and parameter for whoever probes
+# the service (docs/auth.md). The accounts API's follows the API's.
 API_DOCS_ENABLED = read_bool("API_DOCS_ENABLED")
-{%- endif %}
+HEADLESS_SERVE_SPECIFICATION = API_DOCS_ENABLED
 
 init_sentry(ENVIRONMENT, STATIC_URL)  # noqa: F405
