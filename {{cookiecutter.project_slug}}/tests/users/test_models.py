@@ -3,7 +3,7 @@ Django's commands and helpers working with it."""
 
 import pytest
 from django.contrib.auth import authenticate, get_user_model
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.db import IntegrityError
 
 from tests.accounts_client import PASSWORD
@@ -60,3 +60,12 @@ def test_createsuperuser_without_prompts_takes_the_email_and_password_from_the_e
     user = get_user_model().objects.get()
     assert (user.email, user.is_superuser) == ("root@example.com", True)
     assert user.check_password(PASSWORD)
+
+
+def test_createsuperuser_refuses_an_address_taken_in_another_case(monkeypatch, make_user):
+    make_user("root@example.com")
+    monkeypatch.setenv("DJANGO_SUPERUSER_EMAIL", "ROOT@example.com")
+    monkeypatch.setenv("DJANGO_SUPERUSER_PASSWORD", PASSWORD)
+
+    with pytest.raises(CommandError, match="already taken"):
+        call_command("createsuperuser", interactive=False, verbosity=0)
