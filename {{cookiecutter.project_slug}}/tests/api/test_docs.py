@@ -58,8 +58,8 @@ def test_the_description_links_the_accounts_api_docs_and_schema(client):
     links = re.findall(r"\]\((/[^)]+)\)", description)
 
     assert links == ["/_allauth/openapi.html", "/_allauth/openapi.json"]
-    assert [client.get(link).status_code for link in links] == [200, 200]
-    accounts_schema = client.get("/_allauth/openapi.json").json()
+    assert client.get(links[0]).status_code == 200
+    accounts_schema = client.get(links[1]).json()
     assert "/_allauth/{client}/v1/auth/login" in accounts_schema["paths"]
 
 
