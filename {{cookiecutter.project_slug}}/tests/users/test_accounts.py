@@ -15,6 +15,14 @@ from tests.accounts_client import (
     pending_flows,
     signs_in,
 )
+{%- if cookiecutter.api_framework == "none" %}
+from tests.conftest import DEPLOYED_ENVIRONMENT, run_django
+
+ACCOUNTS_SCHEMA_STATUS = """
+from django.test import Client
+print(Client().get("/_allauth/openapi.json", secure=True).status_code)
+"""
+{%- endif %}
 
 
 def test_sign_up_mails_a_link_to_the_frontend_and_its_key_verifies_the_address(accounts, settings):
@@ -137,3 +145,11 @@ def test_signing_in_takes_the_address_in_any_case(accounts, make_user):
 
     assert accounts.log_in("ADA@Example.COM").status_code == 200
     assert accounts.get("auth/session").json()["data"]["user"]["email"] == "ada@example.com"
+{%- if cookiecutter.api_framework == "none" %}
+
+
+# With an API framework, tests/api/test_docs.py checks this beside the API's schema.
+def test_the_accounts_api_schema_is_served_outside_production_only(client):
+    assert client.get("/_allauth/openapi.json").status_code == 200
+    assert run_django(ACCOUNTS_SCHEMA_STATUS, "production", **DEPLOYED_ENVIRONMENT) == "404"
+{%- endif %}
