@@ -214,22 +214,18 @@ LOGGING: dict[str, Any] = {
     "loggers": {"django": {"level": "INFO"}},
 }
 
-{%- if cookiecutter.api_framework != "none" %}
-# The API's OpenAPI schema and docs page (/api/openapi.json, /api/docs/), and those of the
-# accounts API (/_allauth/openapi.json, .html); production turns them off unless asked
-# for (docs/api.md says why).
+# The OpenAPI schemas and docs pages: {% if cookiecutter.api_framework != "none" %}the API's (/api/openapi.json, /api/docs/) and {% endif %}the
+# accounts API's (/_allauth/openapi.json, .html); production turns them off unless asked
+# for ({% if cookiecutter.api_framework != "none" %}docs/api.md{% else %}docs/auth.md{% endif %} says why).
 API_DOCS_ENABLED = True
 HEADLESS_SERVE_SPECIFICATION = API_DOCS_ENABLED
+{%- if cookiecutter.api_framework != "none" %}
 # The accounts API's page in the same Swagger UI as the API's, from static files, no CDN.
 HEADLESS_SPECIFICATION_TEMPLATE_NAME = "users/accounts_api_docs.html"
 API_DESCRIPTION = (
     "Sign up, sign in and get a session token with the accounts API: "
     "[its docs](/_allauth/openapi.html), [its schema](/_allauth/openapi.json) (docs/auth.md)."
 )
-{%- else %}
-# The accounts API's OpenAPI schema and docs page (/_allauth/openapi.json, .html);
-# production turns them off (docs/auth.md).
-HEADLESS_SERVE_SPECIFICATION = True
 {%- endif %}
 {%- if cookiecutter.api_framework == "drf" %}
 
