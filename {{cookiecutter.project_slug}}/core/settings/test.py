@@ -15,6 +15,10 @@ ALLOWED_HOSTS = ["testserver"]
 
 # Hashing passwords properly is slow by design; tests don't need the protection.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+# The test database's own cache table, whatever CACHE_URL{% if cookiecutter.background_jobs == "celery" %} or CELERY_BROKER_URL{% endif %} say: each test's rate
+# limit counts roll back with its transaction, and never reach a developer's Redis.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "django_cache"}}
 {%- if cookiecutter.background_jobs == "celery" %}
 
 # Queued tasks run inside the test that queues them, with no broker to start.
