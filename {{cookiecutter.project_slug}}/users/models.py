@@ -8,6 +8,7 @@ user), both here and in the database.
 
 from typing import Any, ClassVar
 
+from allauth.account.models import EmailAddress
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
 from django.db.models.functions import Lower
@@ -36,7 +37,11 @@ class EmailUserManager(BaseUserManager["User"]):
         extra_fields.setdefault("is_superuser", True)
         if not extra_fields["is_staff"] or not extra_fields["is_superuser"]:
             raise ValueError("A superuser must have is_staff=True and is_superuser=True.")
-        return self.create_user(email, password, **extra_fields)
+        user = self.create_user(email, password, **extra_fields)
+        # Whoever runs createsuperuser at the server's console vouches for the address:
+        # it is verified, so the superuser can sign in at once (docs/auth.md, "The admin").
+        EmailAddress.objects.create(user=user, email=user.email, primary=True, verified=True)
+        return user
 
 
 class User(AbstractUser):

@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.contrib.sites",
     "corsheaders",
     "allauth",
     "allauth.account",
@@ -111,10 +112,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # https://docs.djangoproject.com/en/5.2/topics/auth/customizing/#substituting-a-custom-user-model
 AUTH_USER_MODEL = "users.User"
-AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",  # the admin's login
-    "allauth.account.auth_backends.AuthenticationBackend",  # the accounts API's
-]
+# allauth's, for every login: the admin's goes through the accounts API too (core/urls.py).
+AUTHENTICATION_BACKENDS = ["allauth.account.auth_backends.AuthenticationBackend"]
 
 # https://docs.djangoproject.com/en/5.2/topics/auth/passwords/
 # Argon2 hashes new passwords; the others still check passwords hashed before a change.
@@ -144,6 +143,8 @@ HEADLESS_FRONTEND_URLS = {
     "account_reset_password_from_key": FRONTEND_URL + "/account/password/reset/key/{key}",
     "account_signup": FRONTEND_URL + "/account/signup",
 }
+# Where the admin sends a visitor who is not signed in (docs/auth.md, "The admin").
+LOGIN_URL = FRONTEND_URL + "/account/login"
 # https://docs.allauth.org/en/latest/account/configuration.html
 # Sign in by email and password; nobody signs in before following the mailed link.
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
@@ -151,11 +152,19 @@ ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*"]
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = False
+# One address per user: an unverified second address would let one user claim another
+# person's address before they sign up, and receive its password-reset mail.
+ACCOUNT_MAX_EMAIL_ADDRESSES = 1
+ACCOUNT_ADAPTER = "users.adapter.AccountAdapter"
 # allauth's own rate limits (login, failed logins, sign-up, password reset, the second
 # factor) hold: they count in the cache below, which every worker shares.
 # Behind a load balancer, the clients' addresses are in X-Forwarded-For: how many proxies
 # append to it (docs/deploy.md). 0 takes the connection's address.
 ALLAUTH_TRUSTED_PROXY_COUNT = env.int("ALLAUTH_TRUSTED_PROXY_COUNT", default=0)
+# https://docs.djangoproject.com/en/5.2/ref/contrib/sites/
+# One site, named by users/migrations/0003_site.py: allauth's mail says its name, and
+# its failed-login count per account is keyed by it, not by the Host a client sends.
+SITE_ID = 1
 # https://docs.allauth.org/en/latest/mfa/configuration.html
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = PROJECT_NAME

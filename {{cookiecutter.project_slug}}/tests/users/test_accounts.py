@@ -33,6 +33,8 @@ def test_sign_up_mails_a_link_to_the_frontend_and_its_key_verifies_the_address(a
     assert pending_flows(signed_up) == ["verify_email"]
     [message] = mail.outbox
     assert message.to == ["ada@example.com"]
+    # The site's name (users/migrations/0003_site.py), not the Host the client sent.
+    assert message.subject.startswith(f"[{settings.PROJECT_NAME}]")
     assert settings.FRONTEND_URL + VERIFY_EMAIL_PAGE in message.body
     assert not EmailAddress.objects.get(email="ada@example.com").verified
 
@@ -153,3 +155,15 @@ def test_the_accounts_api_schema_is_served_outside_production_only(client):
     assert client.get("/_allauth/openapi.json").status_code == 200
     assert run_django(ACCOUNTS_SCHEMA_STATUS, "production", **DEPLOYED_ENVIRONMENT) == "404"
 {%- endif %}
+
+
+def test_a_user_cannot_claim_a_second_address_that_someone_else_would_sign_up_with(accounts, make_user):
+    make_user("ada@example.com")
+    accounts.log_in("ada@example.com")
+
+    claimed = accounts.post("account/email", {"email": "grace@example.com"})
+    AccountsClient(accounts.kind).sign_up("grace@example.com")
+
+    assert claimed.status_code == 400
+    assert error_codes(claimed) == ["max_email_addresses"]
+    assert get_user_model().objects.filter(email="grace@example.com").exists()

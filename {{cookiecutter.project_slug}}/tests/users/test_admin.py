@@ -1,9 +1,10 @@
-"""Users in Django's admin: listed, searched, added and changed by email."""
+"""Users in Django's admin: listed, searched, added and changed by email; and staff who
+reach it signed in through the accounts API, never through its own password form."""
 
 import pytest
 from django.contrib.auth import get_user_model
 
-from tests.accounts_client import PASSWORD
+from tests.accounts_client import PASSWORD, AccountsClient
 
 pytestmark = pytest.mark.django_db
 
@@ -47,3 +48,30 @@ def test_the_change_page_shows_the_user(admin_client, make_user):
 
     assert response.status_code == 200
     assert b'value="ada@example.com"' in response.content
+
+
+def test_the_admins_own_password_form_signs_nobody_in(client, settings):
+    get_user_model().objects.create_superuser(email="root@example.com", password=PASSWORD)
+
+    response = client.post("/admin/login/", {"username": "root@example.com", "password": PASSWORD})
+
+    assert response.status_code == 302
+    assert response["Location"].startswith(settings.LOGIN_URL)
+    assert "_auth_user_id" not in client.session
+
+
+def test_a_superuser_signed_in_through_the_accounts_api_opens_the_admin():
+    # createsuperuser's address counts as verified: the superuser signs in at once.
+    get_user_model().objects.create_superuser(email="root@example.com", password=PASSWORD)
+    browser = AccountsClient("browser")
+
+    assert browser.log_in("root@example.com").status_code == 200
+    assert browser.http.get("/admin/").status_code == 200
+
+
+def test_a_signed_in_user_who_is_not_staff_is_refused_the_admin(make_user):
+    make_user("ada@example.com")
+    browser = AccountsClient("browser")
+    browser.log_in("ada@example.com")
+
+    assert browser.http.get("/admin/", follow=True).status_code == 403

@@ -3,7 +3,7 @@ limit gets a 429, and an account locked by failed sign-ins refuses its right pas
 
 from django.core import mail
 
-from tests.accounts_client import AccountsClient, error_codes
+from tests.accounts_client import PASSWORD, AccountsClient, error_codes
 
 
 def test_sign_ins_past_the_limit_are_a_429(accounts, make_user, settings):
@@ -50,3 +50,17 @@ def test_password_reset_requests_past_the_limit_are_a_429(accounts, make_user, s
 
     assert statuses == [200, 200, 429]
     assert len(mail.outbox) == 2
+
+
+def test_a_locked_account_stays_locked_whatever_host_the_client_names(make_user, settings):
+    settings.ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,2/m/key"}
+    make_user("ada@example.com")
+    app = AccountsClient("app")
+
+    for _ in range(2):
+        app.log_in("ada@example.com", "guessed password")
+    elsewhere = app.post(
+        "auth/login", {"email": "ada@example.com", "password": PASSWORD}, Host="testserver:8443"
+    )
+
+    assert error_codes(elsewhere) == ["too_many_login_attempts"]
