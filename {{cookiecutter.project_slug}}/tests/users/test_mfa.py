@@ -14,6 +14,13 @@ class Enrolment(NamedTuple):
     recovery_codes: list[str]
 
 
+@pytest.fixture(autouse=True)
+def codes_of_the_last_period_count(settings):
+    # A code computed just before a 30-second period ends is still good after it, as
+    # allauth's tolerance setting allows, so no test depends on when it runs.
+    settings.MFA_TOTP_TOLERANCE = 1
+
+
 @pytest.fixture
 def enrolled(accounts, make_user):
     """Ada, with TOTP enrolled as a frontend does it, then signed out: the TOTP and the
