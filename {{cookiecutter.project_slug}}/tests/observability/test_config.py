@@ -6,7 +6,7 @@ import sentry_sdk
 from django.core.exceptions import ImproperlyConfigured
 
 from observability.sentry import init_sentry
-from tests.conftest import TEST_DSN, run_project
+from tests.conftest import TEST_DSN, TEST_USER_ID_KEY, run_project
 
 
 def test_sentry_is_not_initialised_when_dsn_is_empty(monkeypatch):
@@ -55,6 +55,7 @@ def test_bad_sample_rate_is_caught_even_while_sentry_is_off(monkeypatch):
 )
 def test_malformed_dsn_stops_start_up(monkeypatch, dsn):
     monkeypatch.setenv("SENTRY_DSN", dsn)
+    monkeypatch.setenv("SENTRY_USER_ID_KEY", TEST_USER_ID_KEY)
 
     with pytest.raises(ImproperlyConfigured) as error:
         init_sentry("development")
