@@ -69,8 +69,9 @@ def read_user_id_key(dsn: str, send_personal_data: bool) -> str:
     key: str = env.str("SENTRY_USER_ID_KEY", default="").strip()
     example = '$(python -c "import secrets; print(secrets.token_urlsafe(32))")'
     if key and len(key) < MIN_USER_ID_KEY_LENGTH:
-        why = f"is shorter than {MIN_USER_ID_KEY_LENGTH} characters"
-        raise bad_value("SENTRY_USER_ID_KEY", "[Filtered]", why, example)
+        # The key itself stays out of the error: logs and CI output keep it.
+        too_short = f"is shorter than {MIN_USER_ID_KEY_LENGTH} characters"
+        raise bad_value("SENTRY_USER_ID_KEY", "[Filtered]", too_short, example)
     if dsn and not send_personal_data and not key:
         raise bad_value("SENTRY_USER_ID_KEY", "", "must be set while SENTRY_DSN is", example)
     return key

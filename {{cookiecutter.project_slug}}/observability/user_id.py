@@ -7,6 +7,10 @@ an HMAC-SHA256 of the user's primary key under SENTRY_USER_ID_KEY. It is stable 
 user and different between users, and without the key nobody can tell whose it is;
 `manage.py find_sentry_user` finds the user with it (docs/sentry.md). With personal data
 on, the SDK's Django integration sends the user itself, and this middleware steps aside.
+
+The queries that find out who the caller is (the session's row, and with a cookie the
+user's) are the spans without it: the SDK sends a streamed span as it ends, before the
+caller is known. The request's own span, which holds them, carries it.
 """
 
 import hashlib
@@ -22,7 +26,7 @@ from django.http import HttpRequest, HttpResponse
 from observability.config import read_config
 
 # Where allauth's app client sends its session token (docs/auth.md).
-SESSION_TOKEN_HEADER = "X-Session-Token"  # noqa: S105 (a header's name)
+SESSION_TOKEN_HEADER = "X-Session-Token"  # noqa: S105 (a header's name, not a secret)
 
 
 def pseudonym(key: str, user_pk: object) -> str:

@@ -73,8 +73,9 @@ _EMAIL_ADDRESS = re.compile(
 # A card number in any text: 13 to 19 digits, spaced or not, that pass the Luhn check,
 # standing alone (not the digits inside a hex id: a trace or profiler id, a UUID).
 _CARD_NUMBER = re.compile(r"(?<![A-Za-z0-9.])\d(?:[ -]?\d){12,18}(?![A-Za-z0-9.])")
-# A segment of a path in any text ("Not Found: /reset/MjQ/<token>/"), judged by its look.
-_PATH_SEGMENT = re.compile(r"(?<=/)[A-Za-z0-9._~+-]{8,200}(?=/|$|[\s?#'\",;)\]])")
+# A segment of a path in any text ("Not Found: /reset/MjQ/<token>/"), judged by its look;
+# a mailed link's key may be signed ("MQ:1xa...:7Nbg...") and percent-encoded ("MQ%3A1xa").
+_PATH_SEGMENT = re.compile(r"(?<=/)[A-Za-z0-9._~+%:-]{8,200}(?=/|$|[\s?#'\",;)\]])")
 # A request as Django and Django REST framework write it, with its full path and query
 # string, in a message or a value that formatted one (f"{request}").
 _REQUEST_IN_TEXT = re.compile(

@@ -112,3 +112,36 @@ def test_events_report_the_sdks_django_and_logging_integrations(start_sentry):
     [event] = transport.events
     assert {"django", "logging"} <= set(event["sdk"]["integrations"])
     assert "argv" not in event["sdk"]["integrations"]
+
+
+def test_a_dsn_without_a_user_id_key_stops_start_up_with_one_line():
+    result = run_project(["manage.py", "check"], "development", SENTRY_DSN=TEST_DSN, SENTRY_USER_ID_KEY="")
+
+    assert result.returncode == 1
+    assert result.stderr.strip() == (
+        "ImproperlyConfigured: SENTRY_USER_ID_KEY='' must be set while SENTRY_DSN is. Fix it, for example: "
+        """SENTRY_USER_ID_KEY=$(python -c "import secrets; print(secrets.token_urlsafe(32))")"""
+    )
+
+
+@pytest.mark.parametrize("dsn", [TEST_DSN, ""])
+def test_a_short_user_id_key_is_refused_without_being_shown(monkeypatch, dsn):
+    short_key = "planted-short-user-id-key-31chr"
+    monkeypatch.setenv("SENTRY_DSN", dsn)
+    monkeypatch.setenv("SENTRY_USER_ID_KEY", short_key)
+
+    with pytest.raises(ImproperlyConfigured, match=r"SENTRY_USER_ID_KEY='\[Filtered\]' is shorter") as error:
+        init_sentry("development")
+
+    assert short_key not in str(error.value)
+
+
+@pytest.mark.parametrize(
+    "variables",
+    [{"SENTRY_DSN": ""}, {"SENTRY_DSN": TEST_DSN, "SENTRY_SEND_PERSONAL_DATA": "true"}],
+    ids=["sentry off", "personal data on"],
+)
+def test_no_user_id_key_is_needed_without_pseudonyms(start_sentry, variables):
+    start_sentry(SENTRY_USER_ID_KEY="", **variables)
+
+    assert sentry_sdk.get_client().is_active() == bool(variables["SENTRY_DSN"])

@@ -60,6 +60,14 @@ LONG_VALUE = "planted-" + "x" * 300
             "GET :1:django.contrib.sessions.cache[Filtered]",
         ),
         (
+            "'activate_url': 'https://app.example.com/account/verify-email/MQ%3A1xaQnr%3A7NbgTudB0Qv4ps4Gzt'",
+            "'activate_url': 'https://app.example.com/account/verify-email/[Filtered]'",
+        ),
+        (
+            "GET https://app.example.com:8443/account/verify-email/MQ:1xaQnr:7NbgTudB0Qv4ps4Gzt?page=2",
+            "GET https://app.example.com:8443/account/verify-email/[Filtered]?page=2",
+        ),
+        (
             "cached_db :1:django.contrib.sessions.cached_dbplantedkey0123",
             "cached_db :1:django.contrib.sessions.cached_db[Filtered]",
         ),
