@@ -21,6 +21,7 @@ from django.test.client import MULTIPART_CONTENT
 from sentry_sdk.transport import Transport
 
 from observability.sentry import init_sentry
+from tests.accounts_client import CLIENTS, PASSWORD, AccountsClient
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 
@@ -28,8 +29,6 @@ PROJECT_DIR = Path(__file__).resolve().parent.parent
 TEST_DSN = "https://public-key@sentry.invalid/42"
 # The key of Sentry's user pseudonyms while the tests run Sentry (observability/user_id.py).
 TEST_USER_ID_KEY = "test-user-id-key-0123456789abcdefghijklmnopqrstuvwxyz"
-# Every test user's password: long and uncommon enough for Django's validators.
-PASSWORD = "correct horse battery staple 42"
 
 # What a deployed server must be given; placeholders, long enough for check --deploy.
 DEPLOYED_ENVIRONMENT = {
@@ -133,20 +132,24 @@ def make_user(db):
 
 
 @pytest.fixture
-def session_token(client):
+def session_token(db):
     """session_token(email) signs in as allauth's app client does and gives the token to
     send in X-Session-Token (docs/auth.md)."""
 
     def sign_in(email, password=PASSWORD):
-        response = client.post(
-            "/_allauth/app/v1/auth/login",
-            {"email": email, "password": password},
-            content_type="application/json",
-        )
+        app = AccountsClient("app")
+        response = app.log_in(email, password)
         assert response.status_code == 200, response.content
-        return response.json()["meta"]["session_token"]
+        return app.session_token
 
     return sign_in
+
+
+@pytest.fixture(params=CLIENTS)
+def accounts(request, db):
+    """A client of the accounts API (tests/accounts_client.py): the test runs once as a
+    browser and once as an app."""
+    return AccountsClient(request.param)
 
 
 class WsgiClient:

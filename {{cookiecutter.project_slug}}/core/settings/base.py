@@ -214,19 +214,19 @@ LOGGING: dict[str, Any] = {
     "loggers": {"django": {"level": "INFO"}},
 }
 
-# The API's OpenAPI schema and docs page{% if cookiecutter.api_framework != "none" %} (/api/openapi.json, /api/docs/){% endif %}, and those of the
-# accounts API (/_allauth/openapi.json, .html); production turns them off unless asked
-# for (docs/api.md says why).
+# The OpenAPI schemas and docs pages: {% if cookiecutter.api_framework != "none" %}the API's (/api/openapi.json, /api/docs/) and {% endif %}the
+# accounts API's (/_allauth/openapi.json, .html); production turns them off unless asked
+# for ({% if cookiecutter.api_framework != "none" %}docs/api.md{% else %}docs/auth.md{% endif %} says why).
 API_DOCS_ENABLED = True
 HEADLESS_SERVE_SPECIFICATION = API_DOCS_ENABLED
 {%- if cookiecutter.api_framework != "none" %}
 # The accounts API's page in the same Swagger UI as the API's, from static files, no CDN.
 HEADLESS_SPECIFICATION_TEMPLATE_NAME = "users/accounts_api_docs.html"
-{%- endif %}
 API_DESCRIPTION = (
     "Sign up, sign in and get a session token with the accounts API: "
     "[its docs](/_allauth/openapi.html), [its schema](/_allauth/openapi.json) (docs/auth.md)."
 )
+{%- endif %}
 {%- if cookiecutter.api_framework == "drf" %}
 
 # https://www.django-rest-framework.org/api-guide/settings/
