@@ -547,6 +547,7 @@ def kubernetes_secret(postgres, redis):
         "SECRET_KEY": secrets.token_urlsafe(50),
         "DATABASE_URL": postgres.create_database(f"kubernetes_{secrets.token_hex(4)}"),
         "SENTRY_DSN": "",
+        "SENTRY_USER_ID_KEY": secrets.token_urlsafe(50),
         "EMAIL_URL": "dummymail://",
         "CELERY_BROKER_URL": redis.url(5),
     }
