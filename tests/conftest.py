@@ -269,11 +269,14 @@ def served_postgresql_project(cookies_session, project_python, tmp_path_factory)
     )
 
 
-@pytest.fixture(scope="module", params=["ninja", "drf"])
+@pytest.fixture(scope="session", params=["ninja", "drf"])
 def served_api(request, tmp_path_factory):
-    """A copy of the framework's bake, migrated, its static files collected and a user
-    made, served by gunicorn with its docs on (Django Ninja's on the suite's PostgreSQL,
-    REST framework's on SQLite), that user signed in; stopped at the end."""
+    """A copy of the framework's bake, migrated and its static files collected, served
+    by gunicorn with two workers, its docs on, every request traced and its mail going to
+    a real SMTP server (Django Ninja's on the suite's PostgreSQL, REST framework's on
+    SQLite), behind a proxy as the Kubernetes overlays assume (ALLAUTH_TRUSTED_PROXY_COUNT),
+    with a user signed up and signed in; stopped at the end. Shared by the served-API and
+    accounts modules, which run on one xdist worker (xdist_group "served-api")."""
     framework = request.param
     if framework == "ninja":
         source, python = request.getfixturevalue("default_project"), request.getfixturevalue("project_python")
@@ -291,6 +294,9 @@ def served_api(request, tmp_path_factory):
             API_DOCS_ENABLED="true",
             DATABASE_URL=database_url,
             SENTRY_DSN=sentry.dsn(),
+            SENTRY_TRACES_SAMPLE_RATE="1",
+            SENTRY_ALLOWED_HEADERS="X-Client-Version",  # the privacy tests' control
+            ALLAUTH_TRUSTED_PROXY_COUNT="1",
             WEB_CONCURRENCY="2",
         )
         with signed_in_under_gunicorn(served, folder / "gunicorn.log"):
@@ -360,9 +366,9 @@ def served_to_bugsink(request, sentry_local_project, project_python, tmp_path, b
 
 @pytest.fixture(params=["ninja", "drf"])
 def failing_api(request, bugsink, tmp_path):
-    """The framework's bake under gunicorn, reporting to a fresh Bugsink project, with a
-    signed-in user and its notes table dropped, as a lost table or a broken migration
-    leaves it: every query of a note fails."""
+    """The framework's bake under gunicorn (two workers), reporting to a fresh Bugsink
+    project, with a signed-in user and its notes table dropped, as a lost table or a
+    broken migration leaves it: every query of a note fails."""
     framework = request.param
     source_name, python_name = {"ninja": ("default", "project"), "drf": ("drf", "drf")}[framework]
     source = request.getfixturevalue(f"{source_name}_project")
@@ -374,7 +380,7 @@ def failing_api(request, bugsink, tmp_path):
         tmp_path,
         SECRET_KEY=PLANTED_SECRET_KEY,
         SENTRY_DSN=bugsink_project.dsn,
-        WEB_CONCURRENCY="1",
+        WEB_CONCURRENCY="2",
     )
     with signed_in_under_gunicorn(served, tmp_path / "gunicorn.log"):
         with sqlite3.connect(served.project / "db.sqlite3") as database:
@@ -541,6 +547,7 @@ def kubernetes_secret(postgres, redis):
         "SECRET_KEY": secrets.token_urlsafe(50),
         "DATABASE_URL": postgres.create_database(f"kubernetes_{secrets.token_hex(4)}"),
         "SENTRY_DSN": "",
+        "SENTRY_USER_ID_KEY": secrets.token_urlsafe(50),
         "EMAIL_URL": "dummymail://",
         "CELERY_BROKER_URL": redis.url(5),
     }

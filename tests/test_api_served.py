@@ -1,9 +1,10 @@
 """Each API framework's bake served for real under gunicorn (production settings, docs
 on), against a capturing Sentry endpoint on loopback:
 
-- every operation of its OpenAPI schema answers over HTTP, for a signed-in user;
-- schemathesis, run against the served schema, finds no server error and no answer
-  that breaks the schema, and makes no Sentry event;
+- every operation of its OpenAPI schema answers over HTTP, for a user signed in with
+  the accounts API's session token;
+- schemathesis, run against the served schema with that token, finds no server error
+  and no answer that breaks the schema, and makes no Sentry event;
 - the docs page loads in a real headless browser (Debian's chromium), shows the
   example's operations and asks nothing of any other server;
 - mail goes through EMAIL_URL to a real SMTP server, without and with a login.
@@ -25,6 +26,9 @@ from selenium.webdriver.support.ui import WebDriverWait
 from tests.helpers.served_api import manage
 from tests.helpers.smtp_server import SmtpServer
 
+# One served bake per framework for both modules (conftest.py: served_api).
+pytestmark = pytest.mark.xdist_group("served-api")
+
 
 def operations(schema):
     """Every (method, path) of the schema: creation first, deletion last."""
@@ -37,7 +41,7 @@ def test_every_operation_of_the_schema_answers_over_http(served_api):
     schema = served_api.schema()
     events_before = len(served_api.sentry.events())
     note = {"title": "Served note", "text": "over real HTTP"}
-    status, body = served_api.call("POST", "/api/notes/", json.dumps(note), served_api.write_headers())
+    status, body, _ = served_api.call("POST", "/api/notes/", json.dumps(note), served_api.write_headers())
     assert status == 201, body
     note_id = json.loads(body)["id"]
 
@@ -59,7 +63,6 @@ def test_every_operation_of_the_schema_answers_over_http(served_api):
 
 def test_schemathesis_finds_no_server_error_and_no_answer_off_schema_and_makes_no_event(served_api, tmp_path):
     events_before = len(served_api.sentry.events())
-    cookie = "; ".join(f"{name}={value}" for name, value in served_api.cookies.items())
     command = [
         Path(sys.executable).parent / "schemathesis",
         "run",
@@ -71,9 +74,7 @@ def test_schemathesis_finds_no_server_error_and_no_answer_off_schema_and_makes_n
         "--seed",
         "1",
         "--header",
-        f"Cookie: {cookie}",
-        "--header",
-        f"X-CSRFToken: {served_api.cookies['csrftoken']}",
+        f"X-Session-Token: {served_api.token}",
     ]
     result = subprocess.run(command, cwd=tmp_path, capture_output=True, text=True, timeout=300)
 

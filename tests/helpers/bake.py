@@ -16,7 +16,10 @@ DEPLOYED_ENVIRONMENT = {
     "SECRET_KEY": "placeholder-secret-key-for-template-tests-0123456789-abcdefghij",
     "ALLOWED_HOSTS": "api.example.com",
     "EMAIL_URL": "dummymail://",
+    "FRONTEND_URL": "https://app.example.com",
     "SENTRY_DSN": "",
+    # The key of Sentry's pseudonymous user id, required while SENTRY_DSN is set.
+    "SENTRY_USER_ID_KEY": "placeholder-user-id-key-for-template-tests-0123456789",
 }
 
 # The uv of the template's own environment (requirements-dev.txt pins the release the

@@ -1,10 +1,13 @@
 """A real SMTP server (aiosmtpd) on a free loopback port, keeping every message it is
-given; with a login, it refuses mail from a client that has not logged in with it."""
+given; with a login, it refuses mail from a client that has not logged in with it. It
+refuses every address at REFUSED_DOMAIN, as a mail server refuses a mailbox it lacks."""
 
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 
 from tests.helpers.processes import free_port
+
+REFUSED_DOMAIN = "refused.example"
 
 
 class SmtpServer:
@@ -20,6 +23,12 @@ class SmtpServer:
         """EMAIL_URL for this server: TLS off, and its login when it has one."""
         credentials = f"{self.login[0]}:{self.login[1]}@" if self.login else ""
         return f"{scheme}://{credentials}127.0.0.1:{self.port}"
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if address.endswith("@" + REFUSED_DOMAIN):
+            return "550 5.1.1 No such mailbox"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
         self.messages.append(envelope)
