@@ -78,7 +78,7 @@ def env_file_from_example(example_text, new_secret=new_secret_key):
     text = example_text
     for line in SECRET_LINES:
         name = line.pattern.strip("^").split("=", 1)[0]
-        text, count = line.subn(lambda _: f"{name}={new_secret()}", text, count=1)
+        text, count = line.subn(lambda _, name=name: f"{name}={new_secret()}", text, count=1)
         if count != 1:
             raise ValueError(f".env.example has no {name}= line to fill in")
     return text

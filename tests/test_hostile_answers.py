@@ -118,7 +118,17 @@ def test_refused_answer_is_one_line_and_leaves_no_folder(tmp_path, prompt, templ
 
 
 # Accepted answers are baked several at a time, one per prompt in each bake: every
-# answer still gets a full bake and test-suite run, in about half as many bakes.
+# answer still gets a full bake, in about half as many bakes, and the tests of what the
+# answers become: the settings (the project's name, Sentry's defaults) under every
+# settings module, the mail that names the site, and the API's schema and docs. The rest
+# of the generated suite does not read the answers; other tests run it whole.
+TESTS_OF_THE_ANSWERS = (
+    "tests/core/test_settings.py",
+    "tests/observability/test_config.py",
+    "tests/observability/test_sentry.py",
+    "tests/users/test_accounts.py",
+    "tests/api/test_docs.py",
+)
 BAKED_BY_PROMPT = {}
 for prompt, template, outcome in ANSWERS:
     if outcome == BAKED:
@@ -142,5 +152,5 @@ def test_accepted_answers_bake_a_working_project_showing_them_verbatim(tmp_path,
         expected = value.strip() if prompt == "sentry_traces_sample_rate" else value
         assert set(shown[prompt]) == {expected}, prompt
     assert run([project_python, "-m", "ruff", "check", "."], cwd=project).returncode == 0
-    run_test_suite(project_python, project)
+    run_test_suite(project_python, project, *TESTS_OF_THE_ANSWERS)
     assert not marker.exists()

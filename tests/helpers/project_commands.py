@@ -24,8 +24,9 @@ def project_environment(settings_module=None, **variables):
     return {**inherited, **variables}
 
 
-def run_test_suite(project_python, project, **variables):
-    command = [project_python, "-m", "pytest", "-q", "-p", "no:cacheprovider"]
+def run_test_suite(project_python, project, *paths, **variables):
+    """The bake's own suite, or those of its test `paths`."""
+    command = [project_python, "-m", "pytest", "-q", "-p", "no:cacheprovider", *paths]
     result = run(command, cwd=project, env=project_environment(**variables))
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     return result

@@ -71,6 +71,8 @@ class LocalSentry:
         result = subprocess.run(
             [self.tool(tool), *args],
             env=self.environment(**extra_environment),
+            # Not the project folder: its packages (users, ...) would shadow Bugsink's apps.
+            cwd=self.data_dir,
             capture_output=True,
             text=True,
         )
