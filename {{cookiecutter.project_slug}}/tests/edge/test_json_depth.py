@@ -85,11 +85,15 @@ def test_a_deep_body_to_an_allowed_origin_says_so(served_client, settings):
     request = RequestFactory().post(
         "/_allauth/app/v1/auth/login", nested(50_000), "application/json", HTTP_ORIGIN="https://app.example.com"
     )
-    answers = {}
+    answer = {}
 
-    served_client.application(request.environ, lambda status, headers: answers.update(headers))
+    served_client.application(
+        request.environ,
+        lambda status, headers: answer.update(status=status, **{name.lower(): value for name, value in headers}),
+    )
 
-    assert answers["Access-Control-Allow-Origin"] == "https://app.example.com"
+    assert answer["status"].startswith("400")
+    assert answer["access-control-allow-origin"] == "https://app.example.com"
 {%- if cookiecutter.api_framework != "none" %}
 
 
