@@ -29,12 +29,18 @@ def parse_view(request: HttpRequest) -> HttpResponse:
 
 
 @csrf_exempt
+def size_view(request: HttpRequest) -> HttpResponse:
+    return HttpResponse(str(len(request.body)))
+
+
+@csrf_exempt
 def upload_view(request: HttpRequest) -> HttpResponse:
     return HttpResponse(str(request.FILES["file"].size))
 
 
 urlpatterns = [
     path("parse/", parse_view),
+    path("size/", size_view),
     path("upload/", upload_view),
     *test_urlpatterns,
     *project_urlpatterns,
@@ -103,7 +109,7 @@ def test_a_deep_note_is_a_400_and_no_event(start_sentry, served_client, make_use
 
     ada = make_user("ada@example.com")
     token = {"HTTP_X_SESSION_TOKEN": session_token("ada@example.com")}
-    note = Note.objects.create(owner=ada, title="A note")
+    note = Note.objects.create(author=ada, title="A note")
     transport = start_sentry()
     deep_note = '{"title": "deep", "text": ' + nested(50_000) + "}"
 
@@ -191,8 +197,8 @@ def test_a_body_is_read_in_every_encoding_a_parser_may_read(served_client, body,
 @pytest.mark.parametrize(
     ("body", "content_type", "view"),
     [
-        ("a=" + "[" * 5_000, "application/x-www-form-urlencoded", "/form/"),
-        ("email=" + nested(5_000), "text/plain", "/query/"),
+        ("a=" + "[" * 5_000, "application/x-www-form-urlencoded", "/size/"),
+        ("email=" + nested(5_000), "text/plain", "/size/"),
         ('"' + nested(5_000) + '"', "application/json", "/parse/"),
     ],
     ids=["a form", "text", "a JSON string"],
