@@ -78,8 +78,9 @@ def test_a_deep_body_is_a_400_and_no_event(start_sentry, served_client, caplog, 
 
     status, answer = post(served_client, endpoint, DEEP[body], content_type)
 
-    assert (status, json.loads(answer)) == (400, {"detail": f"The request body is nested deeper than {MAX_DEPTH} levels."})
+    assert status == 400
     assert transport.events == []
+    assert json.loads(answer) == {"detail": f"The request body is nested deeper than {MAX_DEPTH} levels."}
     assert "edge.json_depth" in [record.name for record in caplog.records]
     assert served_client.get("/broken/")[0] == 500
     assert len(transport.events) == 1
@@ -150,7 +151,7 @@ def test_a_body_at_the_limit_passes_and_one_past_it_is_refused(served_client, bo
     [
         json.dumps({"title": nested(5_000)}),
         json.dumps({"title": "[" * 5_000}),
-        json.dumps({"title": 'a "quoted" ' + nested(5_000) + '\\ "'}),
+        json.dumps({"title": 'say "' + nested(5_000) + '" and \\ "' + nested(5_000) + '"'}),
         json.dumps([{"title": "]" * 5_000 + "}" * 5_000}] * 3),
         json.dumps({"notes": [{"id": n, "tags": ["a", "b"]} for n in range(2_000)]}),
     ],
