@@ -19,8 +19,10 @@ through `request.body`; Django streams it to its upload handlers.
 
 import codecs
 import logging
+import operator
 import re
 from collections.abc import Callable, Iterator
+from functools import partial
 from itertools import accumulate
 
 from django.conf import settings
@@ -87,4 +89,4 @@ def depth_exceeds_limit(text: str) -> bool:
     if not OPENS_A_CONTAINER.match(text):
         return False
     depths = accumulate(map(DEPTH_STEP.__getitem__, NOT_STRUCTURE.sub("", text)))
-    return any(filter(MAX_DEPTH.__lt__, depths))  # C iterators, stopping at the first
+    return any(filter(partial(operator.lt, MAX_DEPTH), depths))  # at C speed, to the first past it
