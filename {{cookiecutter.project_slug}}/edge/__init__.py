@@ -6,8 +6,10 @@
    500 and a Sentry event.
 3. `trace_headers`: a caller's sentry-trace and baggage headers are dropped unless
    every caller is the project's own (SENTRY_TRUST_INCOMING_TRACES).
-4. Django itself, whose middleware list starts with `session_cookie`: a session cookie
-   that cannot be a session key is no session.
+4. Django itself, whose middleware list runs two of ours early (after the request id,
+   security and CORS): `json_depth`, a body nested deeper than any real payload is a 400,
+   not a RecursionError; `session_cookie`, a session cookie that cannot be a session key
+   is no session.
 5. `head`: a HEAD request gets Django's answer without its body.
 
 `wsgi.wrap()` and `asgi.wrap()` put these around Django's application, once each, for

@@ -4,10 +4,10 @@ internet can spend the project's quota.
 Django answers some exceptions with a 400 (a body it cannot decode, a bad Host header,
 an oversized or many-field body, a client that hung up mid-body), yet they can reach
 Sentry as exceptions; it logs them, and every CSRF failure, to django.security.*, whose
-records stay breadcrumbs; edge/charset.py and edge/session_cookie.py log the requests
-they refuse. The servers log malformed requests as warnings (their errors still are
-events), and Django each 4xx answer (a 404) as a django.request warning: none of them is
-an event, nor a Sentry Log.
+records stay breadcrumbs; edge/charset.py, edge/json_depth.py and edge/session_cookie.py
+log the requests they refuse. The servers log malformed requests as warnings (their
+errors still are events), and Django each 4xx answer (a 404) as a django.request
+warning: none of them is an event, nor a Sentry Log.
 
 And a gunicorn worker aborted while it waited for a request's headers or body: gunicorn
 kills a worker that has not checked in for GUNICORN_TIMEOUT seconds, and its handler
@@ -30,7 +30,7 @@ from sentry_sdk.types import Event, Hint, Log
 from observability.privacy import PrivacyFilter
 
 CLIENT_CAUSED_ERRORS = [BadRequest, SuspiciousOperation, UnreadablePostError]
-CLIENT_CAUSED_LOGGERS = ("django.security.", "edge.charset", "edge.session_cookie")
+CLIENT_CAUSED_LOGGERS = ("django.security.", "edge.charset", "edge.json_depth", "edge.session_cookie")
 CLIENT_CAUSED_WARNING_LOGGERS = ("gunicorn.error", "uvicorn.error", "django.request")
 
 # Where gunicorn reads a request (its parser, body readers and socket reads) and writes

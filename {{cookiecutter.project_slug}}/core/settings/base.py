@@ -66,6 +66,9 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Before anything that can answer, so every answer to an allowed origin says so.
     "corsheaders.middleware.CorsMiddleware",
+    # Before any view parses a body, after CORS so that its 400 names an allowed origin
+    # (edge/json_depth.py): a body nested deeper than any real payload is no RecursionError.
+    "edge.json_depth.JsonDepthMiddleware",
     # Only a cookie that could hold a session key reaches Django's (edge/session_cookie.py).
     "edge.session_cookie.SessionCookieMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
