@@ -10,7 +10,7 @@ API's app client as a frontend developer's first client:
   refuses its right password too, from any address;
 - the passwords, session tokens and mailed keys of sign-up, sign-in, password change
   and reset reach no event and no trace, while a harmless header beside them arrives,
-  and an event of a signed-in user carries the user's pseudonym.
+  and the spans of a signed-in user carry the user's pseudonym.
 
 Clients are told apart by X-Forwarded-For, as behind the load balancer the Kubernetes
 overlays assume (ALLAUTH_TRUSTED_PROXY_COUNT=1).
@@ -127,15 +127,15 @@ def post(served_api, path, payload, token=None):
 
 
 def account_flows(served_api):
-    """Sign up and fail to sign in; signed in, add an address the mail server refuses
-    (a server error); change, then reset the password (which ends the session); sign up
-    with an address the mail server refuses (a server error, anonymous): 9 requests. The
-    secrets given and got, and the user's id."""
+    """Sign up and fail to sign in; signed in, try to add a second address (refused: one
+    per user); change, then reset the password (which ends the session); sign up with an
+    address the mail server refuses (a server error, anonymous): 9 requests. The secrets
+    given and got, and the user's id."""
     email, refused, stranger = PLANTED_ADDRESSES
     user_id, token = served_api.sign_up(email, PLANTED_PASSWORDS["sign-up"], CONTROL)
     secrets = [served_api.mailed_key(email), token, *PLANTED_PASSWORDS.values(), *PLANTED_ADDRESSES]
     assert served_api.log_in(email, PLANTED_PASSWORDS["failed login"], CONTROL).status == 400
-    assert post(served_api, "/account/email", {"email": refused}, token) == 500
+    assert post(served_api, "/account/email", {"email": refused}, token) == 400
 
     change = {"current_password": PLANTED_PASSWORDS["sign-up"], "new_password": PLANTED_PASSWORDS["change"]}
     assert post(served_api, "/account/password/change", change, token) == 200
@@ -166,8 +166,8 @@ def test_account_secrets_reach_no_event_and_no_trace_while_the_control_does(serv
     secrets, user_id = account_flows(served_api)
 
     events = wait_for(
-        lambda: (events := served_api.sentry.events()[events_before:]) and len(events) >= 2 and events,
-        what="the two mail failures' events",
+        lambda: (events := served_api.sentry.events()[events_before:]) and events,
+        what="the mail failure's event",
     )
     roots = wait_for(
         lambda: (roots := traced_with_the_control(served_api.sentry)) and len(roots) >= 9 and roots,
@@ -176,16 +176,15 @@ def test_account_secrets_reach_no_event_and_no_trace_while_the_control_does(serv
 
     sent = b"".join(served_api.sentry.envelopes).decode()
     assert [secret for secret in secrets if secret in sent] == []
-    assert len(events) == 2 and len(roots) == 9
+    assert len(events) == 1 and len(roots) == 9
     assert {event["exception"]["values"][-1]["type"] for event in events} == {"SMTPRecipientsRefused"}
     assert {event["request"]["headers"]["X-Client-Version"] for event in events} == {
         CONTROL["X-Client-Version"]
     }
-    # Signed in by token: the event and every request's spans carry the user's pseudonym.
+    # Anonymous, the event names no user; signed in by token, the requests' spans carry
+    # the user's pseudonym (test_api_e2e.py checks a signed-in user's event at Bugsink).
     pseudonym = expected_user_id(served_api, user_id)
-    assert sorted(json.dumps(event.get("user")) for event in events) == sorted(
-        ["null", json.dumps({"id": pseudonym})]
-    )
+    assert [event.get("user") for event in events] == [None]
     signed_in = {span["name"]: span["attributes"].get("user.id", {}).get("value") for span in roots}
     assert (
         signed_in["/_allauth/app/v1/account/email"]

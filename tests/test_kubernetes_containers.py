@@ -80,9 +80,11 @@ def test_two_web_containers_pass_their_probes_and_serve_the_ingress_host(
         assert probe(port, web["readinessProbe"]) and probe(port, web["livenessProbe"])
         status, body = get(port, web["readinessProbe"]["httpGet"]["path"])
         assert json.loads(body) == {"status": "ok", "database": "ok", "broker": "ok"}
-        # As the Ingress sends it: the public host, over TLS it ended.
-        status, _ = get(port, "/admin/login/", {"Host": host, "X-Forwarded-Proto": "https"})
-        assert status == 200
+        # As the Ingress sends it: the public host, over TLS it ended. A page of Django's
+        # that reads the session: not signed in, allauth's 401.
+        ingress = {"Host": host, "X-Forwarded-Proto": "https"}
+        status, _ = get(port, "/_allauth/browser/v1/auth/session", ingress)
+        assert status == 401
 
 
 def test_worker_counts_follow_the_cpu_limits_and_the_release_is_the_images_tag(

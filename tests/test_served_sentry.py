@@ -23,6 +23,9 @@ from tests.helpers.project_commands import project_environment
 from tests.helpers.serving import request, serve
 
 CSRF_COOKIE = "csrftoken=" + "a" * 32
+# A page of Django's that reads the session: allauth's answer to who is signed in (401, with
+# a JSON body, to anyone who is not).
+ACCOUNTS_SESSION = "/_allauth/browser/v1/auth/session"
 
 
 def connect(url):
@@ -163,14 +166,14 @@ def test_head_requests_are_answered_without_a_body_and_make_no_event(
 ):
     process, url = serve(served_project, project_python, sentry, tmp_path / "server.log", server)
     try:
-        heads = [raw_exchange(url, "HEAD", path) for path in ("/admin/login/", "/no-such-page/") * 20]
-        get = raw_exchange(url, "GET", "/admin/login/")  # the control: the same page has a body
+        heads = [raw_exchange(url, "HEAD", path) for path in (ACCOUNTS_SESSION, "/no-such-page/") * 20]
+        get = raw_exchange(url, "GET", ACCOUNTS_SESSION)  # the control: the same page has a body
         assert request(url + "/broken/") == 500
     finally:
         stop_server(process)
 
-    assert set(heads) == {(b"HTTP/1.1 200 OK", b""), (b"HTTP/1.1 404 Not Found", b"")}
-    assert get[0] == b"HTTP/1.1 200 OK" and b"<form" in get[1]
+    assert set(heads) == {(b"HTTP/1.1 401 Unauthorized", b""), (b"HTTP/1.1 404 Not Found", b"")}
+    assert get[0] == b"HTTP/1.1 401 Unauthorized" and b'"flows"' in get[1]
     assert sent_events(sentry) == [REAL_BUG]
 
 
@@ -238,12 +241,12 @@ def test_a_session_cookie_holding_a_nul_is_no_session_and_no_event_on_postgresql
     )
     nul_cookie = {"Cookie": 'sessionid="\\000' + "a" * 31 + '"'}  # cookie quoting: \000 is NUL
     try:
-        statuses = [request(url + "/admin/login/", headers=nul_cookie) for _ in range(20)]
+        statuses = [request(url + ACCOUNTS_SESSION, headers=nul_cookie) for _ in range(20)]
         assert request(url + "/broken/") == 500
     finally:
         stop_server(gunicorn)
 
-    assert statuses == [200] * 20  # the login page, as to anyone without a session
+    assert statuses == [401] * 20  # not signed in, as anyone without a session
     assert sent_events(sentry) == [REAL_BUG]
     ignored = [line for line in log.read_text().splitlines() if "Ignored a session cookie" in line]
     assert len(ignored) == 20
