@@ -123,10 +123,11 @@ def test_refused_answer_is_one_line_and_leaves_no_folder(tmp_path, prompt, templ
 # settings module, the mail that names the site, and the API's schema and docs. The rest
 # of the generated suite does not read the answers; other tests run it whole.
 TESTS_OF_THE_ANSWERS = (
-    "tests/core/test_settings.py",
+    "tests/core/test_settings.py::test_every_settings_module_passes_django_checks",
+    "tests/core/test_settings.py::test_deploy_checks_are_clean_in_production",
     "tests/observability/test_config.py",
     "tests/observability/test_sentry.py",
-    "tests/users/test_accounts.py",
+    "tests/users/test_accounts.py::test_sign_up_mails_a_link_to_the_frontend_and_its_key_verifies_the_address",
     "tests/api/test_docs.py",
 )
 BAKED_BY_PROMPT = {}
