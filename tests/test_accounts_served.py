@@ -33,6 +33,10 @@ pytestmark = pytest.mark.xdist_group("served-api")
 FAILED_LOGINS_PER_ACCOUNT = 5
 HAMMER_ATTEMPTS = 24
 PARALLEL_CLIENTS = 4
+# allauth reads an account's count, then writes it back: requests in flight together may
+# each pass on the same count, so up to one per parallel client beyond the limit. A cache
+# per worker would let each worker's own five through (ten), and more.
+MOST_MISMATCHES = FAILED_LOGINS_PER_ACCOUNT + PARALLEL_CLIENTS - 1
 
 
 def client(n):
@@ -98,7 +102,7 @@ def test_failed_logins_past_the_limit_are_refused_by_every_worker_even_with_the_
     workers = {answer.worker for answer in answers}
     mismatches = [answer for answer in answers if not refused(answer)]
     assert len(workers) == 2, "both workers must have served the hammer"
-    assert 1 <= len(mismatches) <= FAILED_LOGINS_PER_ACCOUNT, [answer.body for answer in mismatches]
+    assert 1 <= len(mismatches) <= MOST_MISMATCHES, [answer.body for answer in mismatches]
     assert {error["code"] for answer in mismatches for error in answer.body["errors"]} == {
         "email_password_mismatch"
     }
