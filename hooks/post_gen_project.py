@@ -12,12 +12,9 @@ import secrets
 import shutil
 from pathlib import Path
 
-# The .env lines that get a fresh random value: Django's signing key, and the key of
+# The .env variables that get a fresh random value: Django's signing key, and the key of
 # Sentry's user pseudonyms.
-SECRET_LINES = (
-    re.compile(r"^SECRET_KEY=.*$", re.MULTILINE),
-    re.compile(r"^SENTRY_USER_ID_KEY=.*$", re.MULTILINE),
-)
+SECRET_NAMES = ("SECRET_KEY", "SENTRY_USER_ID_KEY")
 
 # Files that only a project with Celery has (background_jobs=celery).
 CELERY_FILES = (
@@ -73,12 +70,12 @@ def new_secret_key():
     return secrets.token_urlsafe(50)
 
 
-def env_file_from_example(example_text, new_secret=new_secret_key):
+def env_file_from_example(example_text):
     """The example's settings, with each placeholder secret replaced by a fresh one."""
     text = example_text
-    for line in SECRET_LINES:
-        name = line.pattern.strip("^").split("=", 1)[0]
-        text, count = line.subn(lambda _, name=name: f"{name}={new_secret()}", text, count=1)
+    for name in SECRET_NAMES:
+        line = re.compile(rf"^{name}=.*$", re.MULTILINE)
+        text, count = line.subn(f"{name}={new_secret_key()}", text, count=1)
         if count != 1:
             raise ValueError(f".env.example has no {name}= line to fill in")
     return text

@@ -5,6 +5,10 @@ receive test errors. Tests that check what Sentry sends start it themselves with
 capturing transport (tests/conftest.py).
 """
 
+import environ
+
+from core.database import DATABASE_CACHE_URL
+
 from .base import *  # noqa: F403
 
 ENVIRONMENT = "test"
@@ -18,7 +22,7 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 # The test database's own cache table, whatever CACHE_URL{% if cookiecutter.background_jobs == "celery" %} or CELERY_BROKER_URL{% endif %} say: each test's rate
 # limit counts roll back with its transaction, and never reach a developer's Redis.
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "django_cache"}}
+CACHES = {"default": environ.Env.cache_url_config(DATABASE_CACHE_URL)}
 {%- if cookiecutter.background_jobs == "celery" %}
 
 # Queued tasks run inside the test that queues them, with no broker to start.
